@@ -66,6 +66,7 @@ message_free(struct message *message)
 	g_free(message->in_reply_to);
 	g_strfreev(message->references);
 	g_free(message->thread_key);
+	g_free(message->subject_key);
 	g_free(message->list_id);
 	g_free(message->archived_at);
 	g_free(message->from_name);

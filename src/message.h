@@ -59,6 +59,7 @@ struct message {
 	char *in_reply_to;	/* without <>, or NULL */
 	char **references;	/* without <>, oldest first; NULL-terminated */
 	char *thread_key;	/* see thread.h; never NULL after mime_parse */
+	char *subject_key;	/* normalized subject (thread fallback) */
 	char *list_id;		/* the id inside <>, lower case, or NULL */
 	char *archived_at;	/* RFC 5064 URL without <>, or NULL */
 	char *from_name;	/* decoded display name, or NULL */
