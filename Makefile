@@ -29,7 +29,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libetpan)
 # Debian's libetpan.pc adds a no-PIE link spec that breaks sanitizer builds.
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -letpan
 
-CPPFLAGS   += -Isrc -DLIAISONBOT_VERSION='"$(VERSION)"' \
+CPPFLAGS   += -Isrc -D_GNU_SOURCE -DLIAISONBOT_VERSION='"$(VERSION)"' \
               -DLIAISONBOT_DATADIR='"$(DATADIR)"' \
               -DLIAISONBOT_SYSCONFDIR='"$(SYSCONFDIR)"'
 WARNINGS   := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \

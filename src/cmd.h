@@ -1,0 +1,49 @@
+/* cmd.h: the subcommand table and what commands share. One file per
+ * subcommand (cmd_<name>.c), each exporting its struct cmd. */
+#ifndef LIAISONBOT_CMD_H
+#define LIAISONBOT_CMD_H
+
+#include <stdbool.h>
+
+#include <glib.h>
+
+#include "config.h"
+#include "rules.h"
+#include "store.h"
+
+/* What the global options said. */
+struct cmd_context {
+	const char *config_path;	/* -c FILE, or NULL */
+	int verbose;			/* number of -v */
+	bool quiet;			/* -q */
+};
+
+struct cmd {
+	const char *name;
+	const char *args;		/* "[--explain] FILE... | -" */
+	const char *summary;		/* one line for --help */
+	/* argv[0] is the command name. Returns the exit status. */
+	int (*run)(struct cmd_context *, int argc, char **argv);
+};
+
+extern const struct cmd cmd_ingest, cmd_classify, cmd_config;
+
+/* Every command, in --help order; NULL-terminated. */
+extern const struct cmd *const cmd_table[];
+
+/* Parses argv with the command's entries plus -c, -v and -q. On a usage
+ * error prints it and returns false; *status is then the exit status. */
+bool cmd_parse_options(struct cmd_context *ctx, const struct cmd *cmd,
+    const GOptionEntry *entries, int *argc, char ***argv, int *status);
+
+/* Find and load the config (defaults only when there is no file), apply
+ * [log] and -v/-q. NULL after reporting the error. */
+struct config *cmd_load_config(struct cmd_context *ctx);
+/* The rules of config, with [breaking] threshold applied. */
+struct ruleset *cmd_load_rules(const struct config *config, GError **error);
+
+/* Logs an error (each line of a multi-line message) and returns the exit
+ * status it calls for. */
+int cmd_report(const GError *error);
+
+#endif

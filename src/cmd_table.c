@@ -1,0 +1,9 @@
+/* cmd_table.c: every subcommand, in the order --help lists them. */
+#include "cmd.h"
+
+const struct cmd *const cmd_table[] = {
+	&cmd_ingest,
+	&cmd_classify,
+	&cmd_config,
+	NULL,
+};

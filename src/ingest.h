@@ -1,0 +1,45 @@
+/* ingest.h: source -> mime -> redact -> classify -> store.
+ * Each message lands whole or not at all; batches share a transaction. */
+#ifndef LIAISONBOT_INGEST_H
+#define LIAISONBOT_INGEST_H
+
+#include <stdbool.h>
+
+#include <glib.h>
+
+#include "progress.h"
+#include "rules.h"
+#include "source.h"
+#include "store.h"
+
+struct ingest_stats {
+	guint64 added;
+	guint64 duplicates;
+	guint64 flagged;	/* added with a problem flag (message.h) */
+};
+
+struct ingest;
+
+/* Borrows store and rules; both must outlive the ingest. */
+struct ingest *ingest_new(struct store *store, const struct ruleset *rules);
+void ingest_free(struct ingest *ingest);
+const struct ingest_stats *ingest_stats(const struct ingest *ingest);
+
+/* Transactions around ingest_raw: the counts of a batch are only added to
+ * ingest_stats once it is committed. */
+bool ingest_begin(struct ingest *ingest, GError **error);
+bool ingest_commit(struct ingest *ingest, GError **error);
+void ingest_rollback(struct ingest *ingest);
+
+/* Parse, classify and store one message inside the open transaction
+ * (ingest_begin). A duplicate Message-ID is success (*result says which). */
+bool ingest_raw(struct ingest *ingest, const struct raw_message *raw,
+    const char *origin, enum store_add_result *result, GError **error);
+
+/* Everything a source yields, committing every batch_size messages.
+ * On a store failure the open batch is rolled back and error says why;
+ * what was committed stays, and a rerun skips it as duplicates. */
+bool ingest_source(struct ingest *ingest, struct source *source,
+    guint batch_size, struct progress *progress, GError **error);
+
+#endif

@@ -1,0 +1,142 @@
+/* mbox.c: the mbox splitter. */
+#include <string.h>
+#include <time.h>
+
+#include "mbox.h"
+
+static bool
+mbox_is_from_line(const char *p, const char *end)
+{
+	return end - p >= 5 && memcmp(p, "From ", 5) == 0;
+}
+
+/* Is the line starting at p the first, or preceded by an empty line?
+ * p[-1] is the '\n' ending the previous line. */
+static bool
+mbox_after_blank(const char *data, const char *p)
+{
+	const char *prev_end = p - 1;	/* the '\n' */
+
+	if (p == data || prev_end == data)
+		return true;
+	if (prev_end[-1] == '\r')
+		prev_end--;
+	return prev_end == data || prev_end[-1] == '\n';
+}
+
+/* "From sender Thu Nov 21 12:00:00 2026": the asctime-style date. */
+static gint64
+mbox_from_line_date(const char *p, const char *eol)
+{
+	g_autofree char *line = g_strndup(p, (gsize)(eol - p));
+	const char *days[] = { "Mon ", "Tue ", "Wed ", "Thu ", "Fri ", "Sat ",
+		"Sun " };
+	struct tm tm;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(days); i++) {
+		char *at = strstr(line, days[i]);
+
+		memset(&tm, 0, sizeof(tm));
+		if (at != NULL &&
+		    strptime(at, "%a %b %d %H:%M:%S %Y", &tm) != NULL)
+			return (gint64)timegm(&tm);
+	}
+	return 0;
+}
+
+/* The next separator at or after p, or end. */
+static const char *
+mbox_find_separator(const char *data, const char *p, const char *end,
+    bool *quoted)
+{
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *next = nl ? nl + 1 : end;
+
+		if (mbox_is_from_line(p, end) && mbox_after_blank(data, p))
+			return p;
+		if (*p == '>') {
+			const char *q = p;
+
+			while (q < end && *q == '>')
+				q++;
+			if (mbox_is_from_line(q, end))
+				*quoted = true;
+		}
+		p = next;
+	}
+	return end;
+}
+
+static size_t
+mbox_count_lines(const char *p, const char *end)
+{
+	size_t n = 0;
+
+	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+bool
+mbox_next(const char *data, size_t len, size_t *offset, size_t *line,
+    struct mbox_span *span)
+{
+	const char *end = data + len;
+	const char *p = data + *offset;
+	const char *body, *next, *stop;
+	bool junk;
+
+	if (p >= end)
+		return false;
+	memset(span, 0, sizeof(*span));
+	junk = !(mbox_is_from_line(p, end) && mbox_after_blank(data, p));
+	span->from_line = (size_t)(p - data);
+	span->line = *line;
+	if (junk) {
+		body = p;
+	} else {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		body = nl ? nl + 1 : end;
+		span->arrival = mbox_from_line_date(p, nl ? nl : end);
+	}
+	next = mbox_find_separator(data, body, end, &span->quoted);
+	/* Drop the empty line that separates messages. */
+	stop = next;
+	if (next < end) {
+		if (stop - body >= 1 && stop[-1] == '\n')
+			stop--;
+		if (stop - body >= 1 && stop[-1] == '\r')
+			stop--;
+	}
+	span->start = (size_t)(body - data);
+	span->end = (size_t)(stop - data);
+	*line += mbox_count_lines(p, next);
+	*offset = (size_t)(next - data);
+	return true;
+}
+
+GBytes *
+mbox_unquote(const char *data, const struct mbox_span *span)
+{
+	const char *p = data + span->start;
+	const char *end = data + span->end;
+	GByteArray *out = g_byte_array_sized_new((guint)(end - p));
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *next = nl ? nl + 1 : end;
+		const char *q = p;
+
+		while (q < next && *q == '>')
+			q++;
+		if (q > p && mbox_is_from_line(q, next))
+			p++;
+		g_byte_array_append(out, (const guint8 *)p, (guint)(next - p));
+		p = next;
+	}
+	return g_byte_array_free_to_bytes(out);
+}
