@@ -26,7 +26,7 @@ struct cmd {
 	int (*run)(struct cmd_context *, int argc, char **argv);
 };
 
-extern const struct cmd cmd_ingest, cmd_classify, cmd_config;
+extern const struct cmd cmd_ingest, cmd_classify, cmd_filter, cmd_config;
 
 /* Every command, in --help order; NULL-terminated. */
 extern const struct cmd *const cmd_table[];

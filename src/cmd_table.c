@@ -4,6 +4,7 @@
 const struct cmd *const cmd_table[] = {
 	&cmd_ingest,
 	&cmd_classify,
+	&cmd_filter,
 	&cmd_config,
 	NULL,
 };
