@@ -3,8 +3,10 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "compose.h"
 #include "error.h"
 #include "log.h"
+#include "outbox.h"
 
 int
 cmd_report(const GError *error)
@@ -113,4 +115,37 @@ cmd_load_rules(const struct config *config, GError **error)
 	if (rules != NULL && config->breaking.threshold > 0)
 		rules_set_breaking_threshold(rules, config->breaking.threshold);
 	return rules;
+}
+
+/* Queues composed and, with send, delivers every due draft. */
+int
+cmd_queue_and_send(struct config *config, struct store *store,
+    struct compose *compose, const struct composed *composed, bool send)
+{
+	g_autoptr(GError) error = NULL;
+	struct outbox_report report;
+	struct outbox *outbox;
+	bool existed, ok;
+
+	if (!config_require(config, "drafts", &error) ||
+	    (send && !config_require(config, "smtp", &error)))
+		return cmd_report(error);
+	if (!compose_queue(compose, composed, &existed, &error))
+		return cmd_report(error);
+	printf("%s <%s>: %s\n", composed->identity, composed->message_id,
+	    existed ? "already in the outbox" : "queued");
+	if (!send)
+		return LB_EXIT_OK;
+	outbox = outbox_new(store, config, NULL);
+	ok = outbox_recover(outbox, &error) &&
+	    outbox_deliver(outbox, g_get_real_time() / G_USEC_PER_SEC, &report,
+	    &error);
+	outbox_free(outbox);
+	if (!ok)
+		return cmd_report(error);
+	printf("sent %u, deferred %u, failed %u\n", report.sent,
+	    report.deferred, report.failed);
+	if (report.failed > 0)
+		return LB_EXIT_FAILURE;
+	return report.deferred > 0 ? LB_EXIT_TEMPFAIL : LB_EXIT_OK;
 }

@@ -26,7 +26,15 @@ struct cmd {
 	int (*run)(struct cmd_context *, int argc, char **argv);
 };
 
-extern const struct cmd cmd_ingest, cmd_classify, cmd_filter, cmd_config;
+extern const struct cmd cmd_ingest, cmd_classify, cmd_filter, cmd_digest,
+    cmd_breaking, cmd_config;
+
+struct compose;
+struct composed;
+/* Queues a composed draft in the outbox; with send, delivers what is due.
+ * Prints what happened; returns the exit status. */
+int cmd_queue_and_send(struct config *config, struct store *store,
+    struct compose *compose, const struct composed *composed, bool send);
 
 /* Every command, in --help order; NULL-terminated. */
 extern const struct cmd *const cmd_table[];

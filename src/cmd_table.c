@@ -5,6 +5,8 @@ const struct cmd *const cmd_table[] = {
 	&cmd_ingest,
 	&cmd_classify,
 	&cmd_filter,
+	&cmd_digest,
+	&cmd_breaking,
 	&cmd_config,
 	NULL,
 };
