@@ -158,6 +158,40 @@ model_add_links(JsonBuilder *b, const struct digest_thread *thread)
 	model_add_bool(b, "has_more_links", thread->messages->len > shown);
 }
 
+/* Text templates indent the summary: give them lines of at most width
+ * characters, broken between words. */
+static void
+model_add_lines(JsonBuilder *b, const char *name, const char *text,
+    glong width)
+{
+	g_auto(GStrv) words = g_strsplit(text ? text : "", " ", -1);
+	g_autoptr(GString) line = g_string_new(NULL);
+	glong len = 0;
+
+	json_builder_set_member_name(b, name);
+	json_builder_begin_array(b);
+	for (size_t i = 0; words[i] != NULL; i++) {
+		glong n = g_utf8_strlen(words[i], -1);
+
+		if (n == 0)
+			continue;
+		if (len > 0 && len + 1 + n > width) {
+			json_builder_add_string_value(b, line->str);
+			g_string_truncate(line, 0);
+			len = 0;
+		}
+		if (len > 0) {
+			g_string_append_c(line, ' ');
+			len++;
+		}
+		g_string_append(line, words[i]);
+		len += n;
+	}
+	if (line->len > 0)
+		json_builder_add_string_value(b, line->str);
+	json_builder_end_array(b);
+}
+
 static void
 model_add_thread(JsonBuilder *b, const struct digest_thread *thread,
     GTimeZone *zone)
@@ -178,6 +212,7 @@ model_add_thread(JsonBuilder *b, const struct digest_thread *thread,
 	model_add_string(b, "summary", thread->summary);
 	model_add_bool(b, "has_summary", thread->summary &&
 	    *thread->summary);
+	model_add_lines(b, "summary_lines", thread->summary, 70);
 	model_add_participants(b, thread);
 	model_add_links(b, thread);
 	json_builder_end_object(b);
