@@ -27,7 +27,7 @@ struct cmd {
 };
 
 extern const struct cmd cmd_ingest, cmd_classify, cmd_filter, cmd_digest,
-    cmd_breaking, cmd_config;
+    cmd_breaking, cmd_outbox, cmd_config;
 
 struct compose;
 struct composed;

@@ -100,3 +100,76 @@ store_select_messages(struct store *store,
 	}
 	return out;
 }
+
+bool
+store_count_by_category(struct store *store, gint64 since,
+    gint64 counts[CATEGORY_COUNT], GError **error)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	memset(counts, 0, sizeof(gint64) * CATEGORY_COUNT);
+	rc = sqlite3_prepare_v2(store_db(store), "SELECT category, count(*)"
+	    " FROM public_messages WHERE stored_at > ?1 GROUP BY category",
+	    -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_fail(store, rc, "counting", error);
+	sqlite3_bind_int64(stmt, 1, since);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		enum verdict_category category;
+
+		if (verdict_category_parse((const char *)sqlite3_column_text(
+		    stmt, 0), &category))
+			counts[category] += sqlite3_column_int64(stmt, 1);
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE || store_fail(store, rc, "counting", error);
+}
+
+void
+store_folder_state_free(struct store_folder_state *state)
+{
+	if (state == NULL)
+		return;
+	g_free(state->account);
+	g_free(state->folder);
+	g_free(state->last_error);
+	g_free(state);
+}
+
+GPtrArray *
+store_folder_states(struct store *store, GError **error)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)store_folder_state_free);
+	sqlite3_stmt *stmt;
+	int rc;
+
+	rc = sqlite3_prepare_v2(store_db(store), "SELECT account, folder,"
+	    " uidvalidity, last_uid, last_sync, last_error FROM sync_state"
+	    " ORDER BY account, folder", -1, &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		store_fail(store, rc, "reading sync state", error);
+		g_ptr_array_unref(out);
+		return NULL;
+	}
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct store_folder_state *state =
+		    g_new0(struct store_folder_state, 1);
+
+		state->account = column_text(stmt, 0);
+		state->folder = column_text(stmt, 1);
+		state->uidvalidity = (guint32)sqlite3_column_int64(stmt, 2);
+		state->last_uid = (guint32)sqlite3_column_int64(stmt, 3);
+		state->last_sync = sqlite3_column_int64(stmt, 4);
+		state->last_error = column_text(stmt, 5);
+		g_ptr_array_add(out, state);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		store_fail(store, rc, "reading sync state", error);
+		g_ptr_array_unref(out);
+		return NULL;
+	}
+	return out;
+}

@@ -50,4 +50,23 @@ struct store_selection {
 GPtrArray *store_select_messages(struct store *store,
     const struct store_selection *selection, GError **error);
 
+
+
+/* Public messages stored after since, per category (index: enum
+ * verdict_category). Confidential ones are not counted. */
+bool store_count_by_category(struct store *store, gint64 since,
+    gint64 counts[CATEGORY_COUNT], GError **error);
+
+/* Every folder's sync state: struct store_folder_state *. */
+struct store_folder_state {
+	char *account;
+	char *folder;
+	guint32 uidvalidity;
+	guint32 last_uid;
+	gint64 last_sync;
+	char *last_error;
+};
+void store_folder_state_free(struct store_folder_state *state);
+GPtrArray *store_folder_states(struct store *store, GError **error);
+
 #endif
