@@ -399,6 +399,26 @@ struct render {
 	size_t steps;
 };
 
+/* Member name of node, or NULL when node is no object or lacks it. */
+static JsonNode *
+node_member(JsonNode *node, const char *name)
+{
+	JsonObject *object;
+
+	if (!JSON_NODE_HOLDS_OBJECT(node))
+		return NULL;
+	object = json_node_get_object(node);	/* NULL if never set */
+	return object != NULL ? json_object_get_member(object, name) : NULL;
+}
+
+static guint
+node_length(JsonNode *node)
+{
+	JsonArray *array = json_node_get_array(node);
+
+	return array != NULL ? json_array_get_length(array) : 0;
+}
+
 /* The value a name stands for: its first part is searched from the
  * innermost context outwards, the other parts only inside what was found. */
 static JsonNode *
@@ -409,19 +429,10 @@ render_lookup(const struct render *r, char **path)
 	if (path == NULL)
 		return r->stack->len > 0 ?
 		    r->stack->pdata[r->stack->len - 1] : NULL;
-	for (size_t i = r->stack->len; i-- > 0 && value == NULL;) {
-		JsonNode *context = r->stack->pdata[i];
-
-		if (JSON_NODE_HOLDS_OBJECT(context))
-			value = json_object_get_member(
-			    json_node_get_object(context), path[0]);
-	}
-	for (size_t i = 1; value != NULL && path[i] != NULL; i++) {
-		if (!JSON_NODE_HOLDS_OBJECT(value))
-			return NULL;
-		value = json_object_get_member(json_node_get_object(value),
-		    path[i]);
-	}
+	for (size_t i = r->stack->len; i-- > 0 && value == NULL;)
+		value = node_member(r->stack->pdata[i], path[0]);
+	for (size_t i = 1; value != NULL && path[i] != NULL; i++)
+		value = node_member(value, path[i]);
 	return value;
 }
 
@@ -433,7 +444,7 @@ value_is_false(JsonNode *value)
 	if (value == NULL || JSON_NODE_HOLDS_NULL(value))
 		return true;
 	if (JSON_NODE_HOLDS_ARRAY(value))
-		return json_array_get_length(json_node_get_array(value)) == 0;
+		return node_length(value) == 0;
 	if (!JSON_NODE_HOLDS_VALUE(value))
 		return false;
 	type = json_node_get_value_type(value);
@@ -574,7 +585,7 @@ render_section(struct render *r, const struct mustache_template *t,
 		return ok;
 	}
 	list = json_node_get_array(value);
-	for (guint i = 0; ok && i < json_array_get_length(list); i++) {
+	for (guint i = 0; ok && i < node_length(value); i++) {
 		if (!render_budget(r, t, error))
 			return false;
 		g_ptr_array_add(r->stack, json_array_get_element(list, i));

@@ -411,6 +411,23 @@ test_render_many(void)
 	g_string_free(out, TRUE);
 }
 
+/* Nodes a caller made but never filled are empty, not a crash. */
+static void
+test_half_built_model(void)
+{
+	g_autoptr(JsonNode) data = json_node_new(JSON_NODE_OBJECT);
+	g_autoptr(JsonObject) object = json_object_new();
+	g_autoptr(GError) error = NULL;
+	g_autofree char *got = NULL;
+
+	json_object_set_member(object, "o", json_node_new(JSON_NODE_OBJECT));
+	json_object_set_member(object, "l", json_node_new(JSON_NODE_ARRAY));
+	json_node_set_object(data, object);
+	got = render_with("{{o.x}}{{#l}}x{{/l}}{{^l}}empty{{/l}}{{#o}}o{{x}}"
+	    "{{/o}}", data, NULL, MUSTACHE_ESCAPE_NONE, &error);
+	is_str(got, "emptyo", "unfilled object and list nodes");
+}
+
 static void
 write_file(const char *dir, const char *name, const char *text)
 {
@@ -542,11 +559,15 @@ test_loader(void)
 int
 main(void)
 {
+	/* A GLib or json-glib critical means we misused an API: fail. */
+	g_log_set_always_fatal(G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL |
+	    G_LOG_LEVEL_WARNING);
 	test_spec();
 	test_render_cases();
 	test_parse_errors();
 	test_deep_recursion();
 	test_render_many();
+	test_half_built_model();
 	test_loader();
 	return done_testing();
 }
