@@ -248,8 +248,8 @@ mime_check_encoding(GMimeContentEncoding encoding, const char *buf,
 
 		while ((p = memchr(p, '=', (size_t)(end - p))) != NULL &&
 		    end - p >= 3) {
-			if (!(g_ascii_isxdigit(p[1]) && g_ascii_isxdigit(p[2])) &&
-			    p[1] != '\r' && p[1] != '\n' && p[1] != ' ' &&
+			if (!(g_ascii_isxdigit(p[1]) &&
+			    g_ascii_isxdigit(p[2])) && p[1] != '\r' && p[1] != '\n' && p[1] != ' ' &&
 			    p[1] != '\t') {
 				*flags |= MESSAGE_FLAG_BAD_ENCODING;
 				return;
@@ -469,7 +469,8 @@ mime_walk(struct mime_state *state, GMimeObject *root)
 			continue;
 		}
 		if (GMIME_IS_MULTIPART(frame.object)) {
-			GMimeMultipart *multipart = GMIME_MULTIPART(frame.object);
+			GMimeMultipart *multipart =
+			    GMIME_MULTIPART(frame.object);
 			GMimeContentType *type =
 			    g_mime_object_get_content_type(frame.object);
 
@@ -683,7 +684,8 @@ mime_read_headers(struct message *message, struct mime_state *state,
     GMimeMessage *mime)
 {
 	GMimeObject *part = g_mime_message_get_mime_part(mime);
-	GMimeHeaderList *top = g_mime_object_get_header_list(GMIME_OBJECT(mime));
+	GMimeHeaderList *top =
+	    g_mime_object_get_header_list(GMIME_OBJECT(mime));
 	GMimeHeaderList *content = part != NULL ?
 	    g_mime_object_get_header_list(part) : NULL;
 	int n_top = g_mime_header_list_get_count(top);
@@ -867,6 +869,8 @@ mime_parse_bytes(struct message *message, struct mime_state *state,
 		text = mime_to_utf8(text, &n, NULL, &state->flags);
 		mime_append_text(state, text, n);
 		g_free(text);
+		if (state->text->len == 0)
+			state->flags |= MESSAGE_FLAG_NO_TEXT;
 	}
 	g_clear_object(&mime);
 	g_clear_object(&parser);

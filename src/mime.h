@@ -24,7 +24,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeReferences, g_mime_references_free)
 #define MIME_DEPTH_MAX 64		/* multipart / message nesting */
 #define MIME_PARTS_MAX 10000		/* MIME parts looked at */
 #define MIME_HEADER_MAX (16 * 1024)	/* bytes of one header value */
-#define MIME_HEADERS_MAX 1000		/* headers kept in message->headers */
+#define MIME_HEADERS_MAX 1000		/* entries of message->headers */
 
 /* Domain of the Message-ID made up for mail without one. */
 #define MIME_HASH_DOMAIN "liaisonbot.invalid"

@@ -103,7 +103,7 @@ struct text_line {
 enum text_marker {
 	TEXT_MARKER_NONE,
 	TEXT_MARKER_FORWARD,	/* forwarded content follows: keep it */
-	TEXT_MARKER_ORIGINAL,	/* quoted original follows: drop the rest */
+	TEXT_MARKER_ORIGINAL,	/* a quoted original follows: drop it */
 };
 
 static const struct {
@@ -380,7 +380,8 @@ text_split_lines(const char *text)
 
 	while (*p != '\0') {
 		const char *nl = strchr(p, '\n');
-		struct text_line line = { p, nl ? (size_t)(nl - p) : strlen(p) };
+		struct text_line line = { p,
+			nl != NULL ? (size_t)(nl - p) : strlen(p) };
 
 		while (line.len > 0 && (p[line.len - 1] == ' ' ||
 		    p[line.len - 1] == '\t' || p[line.len - 1] == '\r'))
@@ -429,7 +430,7 @@ text_mark_own(const struct text_line *lines, size_t count, bool *keep)
 		    text_next_nonblank(lines, count, i + 1) < count &&
 		    text_header_block(lines, count,
 		    text_next_nonblank(lines, count, i + 1))))
-			return;		/* the rest is the quoted original */
+			return;	/* the rest is the quoted original */
 		if (text_signature(line)) {
 			state = SIGNATURE;
 			i++;
@@ -484,7 +485,7 @@ text_own_words(const char *text)
 
 enum text_html_kind {
 	TEXT_HTML_INLINE,
-	TEXT_HTML_SKIP,		/* content not shown: script, style, head */
+	TEXT_HTML_SKIP,		/* not shown: script, style, head */
 	TEXT_HTML_LINE,		/* starts and ends a line */
 	TEXT_HTML_PARAGRAPH,	/* surrounded by a blank line */
 	TEXT_HTML_BREAK,	/* <br> */
@@ -612,74 +613,59 @@ text_html_text(struct text_html *h, const char *text)
 	}
 }
 
-/* Returns whether the walk should descend into node's children. */
+/* Line breaks an element owes before and after its content. */
+static const int text_html_newlines[] = {
+	[TEXT_HTML_LINE] = 1, [TEXT_HTML_PARAGRAPH] = 2,
+	[TEXT_HTML_QUOTE] = 2, [TEXT_HTML_PRE] = 2,
+};
+
+/* Entering (step 1) or leaving (step -1) an element shown as a block. */
+static void
+text_html_edge(struct text_html *h, enum text_html_kind kind, int step)
+{
+	if ((size_t)kind < G_N_ELEMENTS(text_html_newlines) &&
+	    text_html_newlines[kind] > 0)
+		text_html_break(h, text_html_newlines[kind]);
+	if (kind == TEXT_HTML_CELL)
+		h->space = true;
+	else if (kind == TEXT_HTML_QUOTE)
+		h->quote += step;
+	else if (kind == TEXT_HTML_PRE)
+		h->pre += step;
+}
+
+/* Returns whether the walk should descend into node's children (and
+ * leave it afterwards). */
 static bool
 text_html_enter(struct text_html *h, const xmlNode *node)
 {
-	if (node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) {
+	enum text_html_kind kind;
+
+	if (node->type == XML_TEXT_NODE ||
+	    node->type == XML_CDATA_SECTION_NODE) {
 		if (node->content != NULL)
 			text_html_text(h, (const char *)node->content);
 		return false;
 	}
 	if (node->type != XML_ELEMENT_NODE)
 		return false;
-	switch (text_html_kind(node)) {
-	case TEXT_HTML_SKIP:
+	kind = text_html_kind(node);
+	if (kind == TEXT_HTML_SKIP)
 		return false;
-	case TEXT_HTML_BREAK:
+	if (kind == TEXT_HTML_BREAK) {
 		if (h->out->len > 0)
 			h->newlines++;
 		h->space = false;
 		return false;
-	case TEXT_HTML_QUOTE:
-		text_html_break(h, 2);
-		h->quote++;
-		break;
-	case TEXT_HTML_PRE:
-		text_html_break(h, 2);
-		h->pre++;
-		break;
-	case TEXT_HTML_PARAGRAPH:
-		text_html_break(h, 2);
-		break;
-	case TEXT_HTML_LINE:
-		text_html_break(h, 1);
-		break;
-	case TEXT_HTML_CELL:
-		h->space = true;
-		break;
-	case TEXT_HTML_INLINE:
-		break;
 	}
+	text_html_edge(h, kind, 1);
 	return true;
 }
 
 static void
 text_html_leave(struct text_html *h, const xmlNode *node)
 {
-	if (node->type != XML_ELEMENT_NODE)
-		return;
-	switch (text_html_kind(node)) {
-	case TEXT_HTML_QUOTE:
-		text_html_break(h, 2);
-		h->quote--;
-		break;
-	case TEXT_HTML_PRE:
-		text_html_break(h, 2);
-		h->pre--;
-		break;
-	case TEXT_HTML_PARAGRAPH:
-		text_html_break(h, 2);
-		break;
-	case TEXT_HTML_LINE:
-		text_html_break(h, 1);
-		break;
-	case TEXT_HTML_CELL:
-		h->space = true;
-		break;
-	default:
-		break;
-	}
+	text_html_edge(h, text_html_kind(node), -1);
 }
 
 /* Iterative walk: documents may nest deeper than the stack allows. */

@@ -59,7 +59,7 @@ thread_prefix(const char *p)
 			q++;
 		if (*q == ':')
 			return (size_t)(q - p) + 1;
-		if (strncmp(q, "\xef\xbc\x9a", 3) == 0)	/* full-width colon */
+		if (strncmp(q, "\xef\xbc\x9a", 3) == 0)	/* full-width ':' */
 			return (size_t)(q - p) + 3;
 	}
 	return 0;

@@ -5,6 +5,17 @@
 #include "tap.h"
 #include "text.h"
 
+/* A forwarded liaison statement, kept whole in the own words. */
+#define FORWARDED_LS \
+	"---------- Forwarded message ---------\n" \
+	"From: Liaison Statement Management Tool <statements@ietf.org>\n" \
+	"Date: Tue, Mar 5, 2024 at 9:00 AM\n" \
+	"Subject: New Liaison Statement, \"LS on IMT-2030\"\n" \
+	"To: <iab@iab.org>\n" \
+	"\n" \
+	"> quoted inside the forward stays\n" \
+	"Title: LS on IMT-2030\n"
+
 static const struct {
 	const char *name;
 	const char *text;
@@ -139,14 +150,7 @@ static const struct {
 	{ "gmail forward kept, footer dropped",
 	  "FYI, a liaison for the IAB.\n"
 	  "\n"
-	  "---------- Forwarded message ---------\n"
-	  "From: Liaison Statement Management Tool <statements@ietf.org>\n"
-	  "Date: Tue, Mar 5, 2024 at 9:00 AM\n"
-	  "Subject: New Liaison Statement, \"LS on IMT-2030\"\n"
-	  "To: <iab@iab.org>\n"
-	  "\n"
-	  "> quoted inside the forward stays\n"
-	  "Title: LS on IMT-2030\n"
+	  FORWARDED_LS
 	  "-- \n"
 	  "ITU-R WP5D\n"
 	  "_______________________________________________\n"
@@ -154,14 +158,7 @@ static const struct {
 	  "https://www.iab.org/mailman/listinfo/iab\n",
 	  "FYI, a liaison for the IAB.\n"
 	  "\n"
-	  "---------- Forwarded message ---------\n"
-	  "From: Liaison Statement Management Tool <statements@ietf.org>\n"
-	  "Date: Tue, Mar 5, 2024 at 9:00 AM\n"
-	  "Subject: New Liaison Statement, \"LS on IMT-2030\"\n"
-	  "To: <iab@iab.org>\n"
-	  "\n"
-	  "> quoted inside the forward stays\n"
-	  "Title: LS on IMT-2030\n"
+	  FORWARDED_LS
 	  "--\n"
 	  "ITU-R WP5D" },
 	{ "forward after signature",
