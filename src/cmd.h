@@ -26,8 +26,8 @@ struct cmd {
 	int (*run)(struct cmd_context *, int argc, char **argv);
 };
 
-extern const struct cmd cmd_ingest, cmd_classify, cmd_filter, cmd_digest,
-    cmd_breaking, cmd_outbox, cmd_config;
+extern const struct cmd cmd_run, cmd_poll, cmd_ingest, cmd_classify,
+    cmd_filter, cmd_digest, cmd_breaking, cmd_outbox, cmd_config;
 
 struct compose;
 struct composed;

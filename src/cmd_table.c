@@ -2,6 +2,8 @@
 #include "cmd.h"
 
 const struct cmd *const cmd_table[] = {
+	&cmd_run,
+	&cmd_poll,
 	&cmd_ingest,
 	&cmd_classify,
 	&cmd_filter,

@@ -72,6 +72,18 @@ ingest_raw(struct ingest *ingest, const struct raw_message *raw,
 	return ok;
 }
 
+struct store *
+ingest_store(const struct ingest *ingest)
+{
+	return ingest->store;
+}
+
+void
+ingest_set_rules(struct ingest *ingest, const struct ruleset *rules)
+{
+	ingest->rules = rules;
+}
+
 bool
 ingest_begin(struct ingest *ingest, GError **error)
 {

@@ -24,6 +24,9 @@ struct ingest;
 struct ingest *ingest_new(struct store *store, const struct ruleset *rules);
 void ingest_free(struct ingest *ingest);
 const struct ingest_stats *ingest_stats(const struct ingest *ingest);
+struct store *ingest_store(const struct ingest *ingest);
+/* Classify with new rules from now on (after a reload); borrowed. */
+void ingest_set_rules(struct ingest *ingest, const struct ruleset *rules);
 
 /* Transactions around ingest_raw: the counts of a batch are only added to
  * ingest_stats once it is committed. */

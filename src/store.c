@@ -485,6 +485,31 @@ store_sync_set(struct store *store, const char *account, const char *folder,
 }
 
 bool
+store_sync_note(struct store *store, const char *account, const char *folder,
+    gint64 last_sync, const char *error_text, GError **error)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	rc = sqlite3_prepare_v2(store->db, "INSERT INTO sync_state (account,"
+	    " folder, uidvalidity, last_uid, last_sync, last_error)"
+	    " VALUES (?1, ?2, 0, 0, ?3, ?4) ON CONFLICT (account, folder)"
+	    " DO UPDATE SET last_sync = CASE WHEN ?3 > 0 THEN ?3"
+	    " ELSE last_sync END, last_error = ?4", -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_fail(store, rc, "saving sync state", error);
+	store_bind_text(stmt, 1, account);
+	store_bind_text(stmt, 2, folder);
+	sqlite3_bind_int64(stmt, 3, last_sync);
+	store_bind_text(stmt, 4, error_text);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(store, rc, "saving sync state", error);
+	return true;
+}
+
+bool
 store_count_messages(struct store *store, gint64 *count, GError **error)
 {
 	sqlite3_stmt *stmt;

@@ -55,6 +55,12 @@ bool store_sync_set(struct store *store, const char *account,
     const char *folder, const struct store_sync_state *state,
     GError **error);
 
+/* Records the outcome of a sync attempt: last_sync (when non-zero) and
+ * the error text (NULL: none), leaving the UIDs alone. */
+bool store_sync_note(struct store *store, const char *account,
+    const char *folder, gint64 last_sync, const char *error_text,
+    GError **error);
+
 /* Count of stored messages (all, confidential included). */
 bool store_count_messages(struct store *store, gint64 *count,
     GError **error);

@@ -1,0 +1,573 @@
+/* daemon.c: the GMainLoop behind `liaisonbot run`. libetpan steps run one
+ * after the other inside callbacks; nothing here has its own thread. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+
+#include "cmd.h"
+#include "compose.h"
+#include "daemon.h"
+#include "error.h"
+#include "imap_account.h"
+#include "ingest.h"
+#include "lock.h"
+#include "log.h"
+#include "outbox.h"
+#include "sync.h"
+
+/* Set from signal handlers; read between steps and inside a sync. */
+static volatile sig_atomic_t daemon_stop;
+static volatile sig_atomic_t daemon_reload;
+static int daemon_signal_pipe[2] = { -1, -1 };
+
+struct daemon;
+
+/* One followed folder and its connection. */
+struct watch {
+	struct daemon *daemon;
+	char *folder;
+	struct imap_conn *conn;
+	bool idling;
+	guint io_source;
+	guint timer;
+	int failures;		/* in a row, for the backoff */
+};
+
+struct daemon {
+	struct cmd_context *ctx;
+	GMainLoop *loop;
+	struct config *config;
+	struct ruleset *rules;
+	struct store *store;
+	struct ingest *ingest;
+	struct compose *compose;
+	struct outbox *outbox;
+	struct outbox_imap imap_ops;
+	char *account;
+	GPtrArray *watches;
+	guint breaking_timer;
+	guint outbox_timer;
+	int status;
+};
+
+static void watch_connect_later(struct watch *watch, const GError *error);
+static void watch_sync(struct watch *watch);
+
+static void
+daemon_on_signal(int signo)
+{
+	int saved = errno;
+	char byte = (char)signo;
+
+	if (signo == SIGHUP)
+		daemon_reload = 1;
+	else
+		daemon_stop = 1;
+	if (write(daemon_signal_pipe[1], &byte, 1) < 0) {
+		/* The flag alone is enough: the loop checks it. */
+	}
+	errno = saved;
+}
+
+/* Our own handlers, not g_unix_signal_add: a sync in progress must see
+ * the flag at once, between two messages. */
+static bool
+daemon_setup_signals(GError **error)
+{
+	struct sigaction action = { 0 };
+
+	if (!g_unix_open_pipe(daemon_signal_pipe, FD_CLOEXEC, error) ||
+	    !g_unix_set_fd_nonblocking(daemon_signal_pipe[1], TRUE, error))
+		return false;
+	action.sa_handler = daemon_on_signal;
+	sigemptyset(&action.sa_mask);
+	action.sa_flags = SA_RESTART;
+	sigaction(SIGTERM, &action, NULL);
+	sigaction(SIGINT, &action, NULL);
+	sigaction(SIGHUP, &action, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	return true;
+}
+
+static void
+daemon_clear_source(guint *source)
+{
+	if (*source != 0) {
+		g_source_remove(*source);
+		*source = 0;
+	}
+}
+
+static guint
+daemon_timer(guint seconds, GSourceFunc func, gpointer data)
+{
+	return g_timeout_add_seconds(MAX(seconds, 1), func, data);
+}
+
+static gint64
+daemon_now(void)
+{
+	return g_get_real_time() / G_USEC_PER_SEC;
+}
+
+/* ---- outbox and breaking news ---- */
+
+static gboolean daemon_outbox_due(gpointer data);
+
+static void
+daemon_deliver(struct daemon *daemon)
+{
+	g_autoptr(GError) error = NULL;
+	struct outbox_report report;
+	gint64 next;
+
+	daemon_clear_source(&daemon->outbox_timer);
+	if (!outbox_deliver(daemon->outbox, daemon_now(), &report, &error) ||
+	    !outbox_next_due(daemon->outbox, &next, &error)) {
+		log_warn("outbox: %s", error->message);
+		next = daemon_now() + 60;
+	}
+	if (report.sent + report.deferred + report.failed > 0)
+		log_info("outbox: sent %u, deferred %u, failed %u",
+		    report.sent, report.deferred, report.failed);
+	if (next > 0)
+		daemon->outbox_timer = daemon_timer(
+		    (guint)MAX(next - daemon_now(), 1), daemon_outbox_due,
+		    daemon);
+}
+
+static gboolean
+daemon_outbox_due(gpointer data)
+{
+	struct daemon *daemon = data;
+
+	daemon->outbox_timer = 0;
+	daemon_deliver(daemon);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+daemon_queue(struct daemon *daemon, struct composed *composed)
+{
+	g_autoptr(GError) error = NULL;
+	bool existed;
+
+	if (!compose_queue(daemon->compose, composed, &existed, &error)) {
+		log_warn("%s: %s", composed->identity, error->message);
+		return;
+	}
+	if (!existed)
+		log_info("drafted %s <%s>", composed->identity,
+		    composed->message_id);
+	daemon_deliver(daemon);
+}
+
+static gboolean daemon_breaking_due(gpointer data);
+
+static void
+daemon_check_breaking(struct daemon *daemon)
+{
+	g_autoptr(GError) error = NULL;
+	struct composed *composed = NULL;
+	gint64 wake = 0;
+
+	if (!daemon->config->breaking.enabled)
+		return;
+	daemon_clear_source(&daemon->breaking_timer);
+	if (!compose_breaking(daemon->compose, daemon_now(), false, &composed,
+	    &wake, &error)) {
+		log_warn("breaking news: %s", error->message);
+		return;
+	}
+	if (composed != NULL) {
+		daemon_queue(daemon, composed);
+		composed_free(composed);
+	}
+	if (wake > 0)
+		daemon->breaking_timer = daemon_timer(
+		    (guint)MAX(wake - daemon_now(), 1), daemon_breaking_due,
+		    daemon);
+}
+
+static gboolean
+daemon_breaking_due(gpointer data)
+{
+	struct daemon *daemon = data;
+
+	daemon->breaking_timer = 0;
+	daemon_check_breaking(daemon);
+	return G_SOURCE_REMOVE;
+}
+
+/* ---- folders ---- */
+
+static void
+watch_disconnect(struct watch *watch, bool polite)
+{
+	daemon_clear_source(&watch->io_source);
+	daemon_clear_source(&watch->timer);
+	if (watch->conn == NULL)
+		return;
+	if (polite) {
+		if (watch->idling)
+			imap_conn_idle_done(watch->conn, &(bool){ false },
+			    NULL);
+		imap_conn_logout(watch->conn, NULL);
+	}
+	imap_conn_close(watch->conn);
+	watch->conn = NULL;
+	watch->idling = false;
+}
+
+static gboolean
+watch_connect_due(gpointer data)
+{
+	struct watch *watch = data;
+	g_autoptr(GError) error = NULL;
+	struct daemon *daemon = watch->daemon;
+
+	watch->timer = 0;
+	watch->conn = imap_account_connect(&daemon->config->imap, &error);
+	if (watch->conn == NULL) {
+		watch_connect_later(watch, error);
+		return G_SOURCE_REMOVE;
+	}
+	log_info("imap %s: %s: connected", daemon->account, watch->folder);
+	watch_sync(watch);
+	return G_SOURCE_REMOVE;
+}
+
+/* Temporary trouble: exponential backoff with jitter, capped. Permanent
+ * trouble (a refused password, a missing folder): the slow auth_retry,
+ * so a server is never hammered. */
+static void
+watch_connect_later(struct watch *watch, const GError *error)
+{
+	const struct config_imap *imap = &watch->daemon->config->imap;
+	bool permanent = !lb_error_is_temporary(error);
+	gint64 wait = 1;
+
+	watch_disconnect(watch, false);
+	for (int i = 0; i < watch->failures && wait < imap->backoff_max; i++)
+		wait *= 2;
+	wait = MIN(wait, imap->backoff_max);
+	wait += g_random_int_range(0, (gint32)(wait / 4) + 1);
+	if (permanent)
+		wait = imap->auth_retry;
+	watch->failures++;
+	if (log_get_level() >= LOG_LEVEL_INFO || watch->failures <= 3 ||
+	    permanent)
+		log_warn("%s; retrying in %" G_GINT64_FORMAT "s",
+		    error->message, wait);
+	store_sync_note(watch->daemon->store, watch->daemon->account,
+	    watch->folder, 0, error->message, NULL);
+	watch->timer = daemon_timer((guint)wait, watch_connect_due, watch);
+}
+
+static gboolean
+watch_poll_due(gpointer data)
+{
+	struct watch *watch = data;
+
+	watch->timer = 0;
+	watch_sync(watch);
+	return G_SOURCE_REMOVE;
+}
+
+static gboolean
+watch_idle_wake(gint fd, GIOCondition condition, gpointer data)
+{
+	struct watch *watch = data;
+
+	watch->io_source = 0;
+	watch_sync(watch);
+	return G_SOURCE_REMOVE;
+}
+
+static gboolean
+watch_idle_refresh(gpointer data)
+{
+	struct watch *watch = data;
+
+	watch->timer = 0;
+	watch_sync(watch);
+	return G_SOURCE_REMOVE;
+}
+
+/* After a sync: IDLE when the server offers it, else poll. */
+static void
+watch_wait(struct watch *watch)
+{
+	const struct config_imap *imap = &watch->daemon->config->imap;
+	g_autoptr(GError) error = NULL;
+
+	if (!imap_conn_has_capability(watch->conn, "IDLE")) {
+		watch->timer = daemon_timer((guint)imap->poll_interval,
+		    watch_poll_due, watch);
+		return;
+	}
+	if (!imap_conn_idle_start(watch->conn, &error)) {
+		watch_connect_later(watch, error);
+		return;
+	}
+	watch->idling = true;
+	if (imap_conn_idle_pending(watch->conn)) {
+		watch->timer = g_idle_add(watch_poll_due, watch);
+		return;
+	}
+	watch->io_source = g_unix_fd_add(imap_conn_idle_fd(watch->conn),
+	    G_IO_IN | G_IO_HUP | G_IO_ERR, watch_idle_wake, watch);
+	watch->timer = daemon_timer((guint)imap->idle_refresh,
+	    watch_idle_refresh, watch);
+}
+
+static void
+watch_sync(struct watch *watch)
+{
+	struct daemon *daemon = watch->daemon;
+	const struct config_imap *imap = &daemon->config->imap;
+	struct sync_options options = {
+		.batch = (unsigned)imap->batch_size,
+		.mark_seen = imap->mark_seen,
+		.stop = &daemon_stop,
+	};
+	struct sync_result result;
+	g_autoptr(GError) error = NULL;
+
+	daemon_clear_source(&watch->io_source);
+	daemon_clear_source(&watch->timer);
+	if (watch->idling) {
+		bool new_mail;
+
+		watch->idling = false;
+		if (!imap_conn_idle_done(watch->conn, &new_mail, &error)) {
+			watch_connect_later(watch, error);
+			return;
+		}
+	}
+	if (!sync_folder(watch->conn, daemon->ingest, daemon->account,
+	    watch->folder, &options, &result, &error)) {
+		if (result.stopped)
+			return;	/* the loop is quitting */
+		watch_connect_later(watch, error);
+		return;
+	}
+	watch->failures = 0;
+	store_sync_note(daemon->store, daemon->account, watch->folder, 0,
+	    NULL, NULL);
+	if (result.added > 0) {
+		log_info("imap %s: %s: %u new", daemon->account, watch->folder,
+		    result.added);
+		daemon_check_breaking(daemon);
+	}
+	watch_wait(watch);
+}
+
+static void
+watch_free(gpointer data)
+{
+	struct watch *watch = data;
+
+	watch_disconnect(watch, true);
+	g_free(watch->folder);
+	g_free(watch);
+}
+
+static void
+daemon_start_watches(struct daemon *daemon)
+{
+	char **folders = daemon->config->imap.folders;
+
+	daemon->watches = g_ptr_array_new_with_free_func(watch_free);
+	for (size_t i = 0; folders != NULL && folders[i] != NULL; i++) {
+		struct watch *watch = g_new0(struct watch, 1);
+
+		watch->daemon = daemon;
+		watch->folder = g_strdup(folders[i]);
+		g_ptr_array_add(daemon->watches, watch);
+		/* Connect from the loop, one folder after the other. */
+		watch->timer = g_idle_add(watch_connect_due, watch);
+	}
+}
+
+/* ---- configuration ---- */
+
+static bool
+daemon_check_config(const struct config *config, GError **error)
+{
+	if (!config_require(config, "imap", error))
+		return false;
+	if (!config->imap.tls_verify)
+		log_warn("imap %s: tls_verify = false: the server's "
+		    "certificate is NOT checked", config->imap.host);
+	if (!config->smtp.tls_verify)
+		log_warn("smtp: tls_verify = false: the server's certificate "
+		    "is NOT checked");
+	return true;
+}
+
+/* Builds what depends on the configuration. */
+static bool
+daemon_configure(struct daemon *daemon, struct config *config,
+    struct ruleset *rules, GError **error)
+{
+	struct compose *compose = compose_new(daemon->store, config, error);
+
+	if (compose == NULL)
+		return false;
+	if (daemon->watches != NULL)
+		g_ptr_array_unref(daemon->watches);
+	compose_free(daemon->compose);
+	outbox_free(daemon->outbox);
+	rules_free(daemon->rules);
+	config_free(daemon->config);
+	g_free(daemon->account);
+	daemon->config = config;
+	daemon->rules = rules;
+	daemon->compose = compose;
+	ingest_set_rules(daemon->ingest, rules);
+	daemon->imap_ops = imap_account_outbox(config);
+	daemon->outbox = outbox_new(daemon->store, config, &daemon->imap_ops);
+	daemon->account = imap_account_name(&config->imap);
+	daemon_start_watches(daemon);
+	return true;
+}
+
+/* SIGHUP: a bad new configuration leaves the old one in force. */
+static void
+daemon_reconfigure(struct daemon *daemon)
+{
+	g_autoptr(GError) error = NULL;
+	struct config *config;
+	struct ruleset *rules = NULL;
+
+	log_info("reloading %s", daemon->ctx->config_path
+	    ? daemon->ctx->config_path : "the configuration");
+	config = cmd_load_config(daemon->ctx);
+	if (config != NULL &&
+	    strcmp(config->store.path, daemon->config->store.path) != 0)
+		g_set_error(&error, LB_ERROR, LB_ERROR_CONFIG,
+		    "[store] path cannot change while running: restart");
+	if (config != NULL && error == NULL &&
+	    daemon_check_config(config, &error))
+		rules = cmd_load_rules(config, &error);
+	if (rules == NULL || !daemon_configure(daemon, config, rules,
+	    &error)) {
+		if (error != NULL)
+			cmd_report(error);
+		log_error("reload refused: keeping the configuration in force");
+		rules_free(rules);
+		config_free(config);
+		return;
+	}
+	log_info("reloaded");
+	daemon_deliver(daemon);
+}
+
+static gboolean
+daemon_signal_ready(gint fd, GIOCondition condition, gpointer data)
+{
+	struct daemon *daemon = data;
+	char buffer[64];
+
+	while (read(fd, buffer, sizeof(buffer)) > 0)
+		continue;
+	if (daemon_stop) {
+		log_info("stopping");
+		g_main_loop_quit(daemon->loop);
+		return G_SOURCE_CONTINUE;
+	}
+	if (daemon_reload) {
+		daemon_reload = 0;
+		daemon_reconfigure(daemon);
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+static bool
+daemon_open(struct daemon *daemon, GError **error)
+{
+	struct config *config = cmd_load_config(daemon->ctx);
+	struct ruleset *rules;
+
+	if (config == NULL) {
+		daemon->status = LB_EXIT_CONFIG;
+		return false;
+	}
+	if (!daemon_check_config(config, error) ||
+	    (rules = cmd_load_rules(config, error)) == NULL) {
+		config_free(config);
+		return false;
+	}
+	daemon->store = store_open(config->store.path, error);
+	if (daemon->store == NULL) {
+		rules_free(rules);
+		config_free(config);
+		return false;
+	}
+	daemon->ingest = ingest_new(daemon->store, rules);
+	if (!daemon_configure(daemon, config, rules, error)) {
+		rules_free(rules);
+		config_free(config);
+		return false;
+	}
+	return outbox_recover(daemon->outbox, error);
+}
+
+static void
+daemon_close(struct daemon *daemon)
+{
+	if (daemon->watches != NULL)
+		g_ptr_array_unref(daemon->watches);
+	daemon_clear_source(&daemon->breaking_timer);
+	daemon_clear_source(&daemon->outbox_timer);
+	compose_free(daemon->compose);
+	outbox_free(daemon->outbox);
+	ingest_free(daemon->ingest);
+	store_close(daemon->store);
+	rules_free(daemon->rules);
+	config_free(daemon->config);
+	g_free(daemon->account);
+}
+
+int
+daemon_run(struct cmd_context *ctx)
+{
+	struct daemon daemon = { .ctx = ctx, .status = LB_EXIT_OK };
+	g_autoptr(GError) error = NULL;
+	struct lock *lock = NULL;
+	guint signals;
+
+	if (!daemon_setup_signals(&error))
+		return cmd_report(error);
+	if (!daemon_open(&daemon, &error)) {
+		int status = error ? cmd_report(error) : daemon.status;
+
+		daemon_close(&daemon);
+		return status;
+	}
+	lock = lock_acquire(store_path(daemon.store), &error);
+	if (lock == NULL) {
+		daemon_close(&daemon);
+		return cmd_report(error);
+	}
+	daemon.loop = g_main_loop_new(NULL, FALSE);
+	signals = g_unix_fd_add(daemon_signal_pipe[0], G_IO_IN,
+	    daemon_signal_ready, &daemon);
+	log_info("following %s as %s", g_strjoinv(", ",
+	    daemon.config->imap.folders), daemon.account);
+	daemon_deliver(&daemon);
+	daemon_check_breaking(&daemon);
+	if (!daemon_stop)
+		g_main_loop_run(daemon.loop);
+	g_source_remove(signals);
+	daemon_close(&daemon);
+	g_main_loop_unref(daemon.loop);
+	lock_release(lock);
+	log_info("stopped");
+	return daemon.status;
+}

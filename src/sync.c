@@ -1,0 +1,157 @@
+/* sync.c: UID-based folder sync into the store. */
+#include <string.h>
+
+#include "error.h"
+#include "log.h"
+#include "source.h"
+#include "sync.h"
+
+struct sync_run {
+	struct ingest *ingest;
+	struct store *store;
+	const char *account;
+	const char *folder;
+	char *origin;
+	const struct sync_options *options;
+	struct store_sync_state state;
+	unsigned in_batch;
+	struct sync_result *result;
+	guint64 seen;
+};
+
+/* Commits the open batch together with the UID it reached. */
+static bool
+sync_checkpoint(struct sync_run *run, GError **error)
+{
+	if (!store_in_transaction(run->store))
+		return true;
+	if (!store_sync_set(run->store, run->account, run->folder,
+	    &run->state, error)) {
+		ingest_rollback(run->ingest);
+		return false;
+	}
+	run->in_batch = 0;
+	return ingest_commit(run->ingest, error);
+}
+
+static bool
+sync_one_message(uint32_t uid, const char *bytes, size_t len,
+    gint64 internaldate, void *data, GError **error)
+{
+	struct sync_run *run = data;
+	struct raw_message raw = {
+		.bytes = g_bytes_new_static(bytes, len),
+		.arrival = internaldate,
+		.where = g_strdup_printf("%s uid %u", run->folder, uid),
+	};
+	enum store_add_result added;
+	bool ok;
+
+	if (!store_in_transaction(run->store) &&
+	    !ingest_begin(run->ingest, error))
+		ok = false;
+	else
+		ok = ingest_raw(run->ingest, &raw, run->origin, &added, error);
+	g_bytes_unref(raw.bytes);
+	g_free(raw.where);
+	if (!ok) {
+		ingest_rollback(run->ingest);
+		return false;
+	}
+	if (added == STORE_ADDED)
+		run->result->added++;
+	else
+		run->result->duplicates++;
+	run->state.last_uid = uid;
+	progress_update(run->options->progress, ++run->seen, 0, 0);
+	if (++run->in_batch >= run->options->batch &&
+	    !sync_checkpoint(run, error))
+		return false;
+	if (run->options->stop != NULL && *run->options->stop) {
+		run->result->stopped = true;
+		if (!sync_checkpoint(run, error))
+			return false;
+		g_set_error(error, LB_ERROR, LB_ERROR_TEMPORARY,
+		    "imap %s: %s: stopping", run->account, run->folder);
+		return false;
+	}
+	return true;
+}
+
+/* Where to start: the stored UID, or 0 when the folder is new to us or
+ * its UIDVALIDITY changed. */
+static bool
+sync_start(struct sync_run *run, guint32 uidvalidity, GError **error)
+{
+	bool found;
+
+	if (!store_sync_get(run->store, run->account, run->folder,
+	    &run->state, &found, error))
+		return false;
+	if (found && run->state.uidvalidity != 0 &&
+	    run->state.uidvalidity != uidvalidity)
+		log_warn("imap %s: %s: UIDVALIDITY changed from %u to %u: "
+		    "reading the folder again (nothing is stored twice)",
+		    run->account, run->folder, run->state.uidvalidity,
+		    uidvalidity);
+	if (!found || run->state.uidvalidity != uidvalidity) {
+		run->state.uidvalidity = uidvalidity;
+		run->state.last_uid = 0;
+	}
+	return true;
+}
+
+bool
+sync_folder(struct imap_conn *conn, struct ingest *ingest,
+    const char *account, const char *folder,
+    const struct sync_options *options, struct sync_result *result,
+    GError **error)
+{
+	struct sync_run run = {
+		.ingest = ingest,
+		.store = ingest_store(ingest),
+		.account = account,
+		.folder = folder,
+		.options = options,
+		.result = result,
+	};
+	struct imap_folder_status status;
+	g_autoptr(GError) fetch_error = NULL;
+	g_autoptr(GError) save_error = NULL;
+	guint32 start;
+	bool ok, saved = true;
+
+	memset(result, 0, sizeof(*result));
+	ok = options->mark_seen
+	    ? imap_conn_select(conn, folder, &status, error)
+	    : imap_conn_examine(conn, folder, &status, error);
+	if (!ok || !sync_start(&run, status.uidvalidity, error))
+		return false;
+	start = run.state.last_uid;
+	run.origin = g_strdup_printf("imap:%s", folder);
+	log_debug(LOG_AREA_IMAP, "%s: %s: from uid %u (uidnext %u)", account,
+	    folder, start, status.uidnext);
+	ok = imap_conn_fetch_new(conn, start, options->batch,
+	    options->mark_seen, sync_one_message, &run, NULL, &fetch_error);
+	if (ok)
+		run.state.last_sync = g_get_real_time() / G_USEC_PER_SEC;
+	/* Keep what arrived whole before a failure, with the UID it reached;
+	 * after a clean sync also its time and a new UIDVALIDITY. */
+	if (ok || store_in_transaction(run.store)) {
+		saved = store_in_transaction(run.store) ||
+		    ingest_begin(ingest, &save_error);
+		saved = saved && sync_checkpoint(&run, &save_error);
+	}
+	g_free(run.origin);
+	if (fetch_error != NULL) {
+		if (save_error != NULL)
+			log_warn("%s", save_error->message);
+		g_propagate_error(error, g_steal_pointer(&fetch_error));
+		return false;
+	}
+	if (!saved) {
+		g_propagate_error(error, g_steal_pointer(&save_error));
+		return false;
+	}
+	return true;
+}
