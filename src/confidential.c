@@ -1,0 +1,200 @@
+/* confidential.c: the fail-closed guard: confidential rules, the raw
+ * header scan, and redaction of withheld sections. */
+#include <string.h>
+
+#include "confidential.h"
+#include "log.h"
+
+/* Rules whose field lives in the header block, so that the raw bytes can
+ * stand in for a field the parser could not produce. */
+static bool
+is_header_rule(const struct rule *rule)
+{
+	switch (rule->where) {
+	case RULE_WHERE_LIST_ID:
+	case RULE_WHERE_TO:
+	case RULE_WHERE_FROM:
+	case RULE_WHERE_HEADER:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Length of the header block of raw: up to the first empty line, all of it
+ * when there is none. */
+static size_t
+header_block_length(const char *raw, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (raw[i] != '\n')
+			continue;
+		if (i + 1 < len && raw[i + 1] == '\n')
+			return i + 1;
+		if (i + 2 < len && raw[i + 1] == '\r' && raw[i + 2] == '\n')
+			return i + 1;
+	}
+	return len;
+}
+
+bool
+confidential_raw_headers(const struct ruleset *ruleset,
+    const struct message *message, GPtrArray *fired)
+{
+	struct rules_text headers;
+	const char *raw;
+	gsize raw_len;
+	bool found = false;
+
+	if (message->raw == NULL)
+		return false;
+	raw = g_bytes_get_data(message->raw, &raw_len);
+	if (raw == NULL || raw_len == 0)
+		return false;
+	rules_text_init(&headers, raw, (gssize)header_block_length(raw,
+	    raw_len), RULES_SCAN_MAX);
+	for (guint i = 0; i < ruleset->rules->len; i++) {
+		const struct rule *rule = g_ptr_array_index(ruleset->rules, i);
+
+		if (!rule->confidential || !is_header_rule(rule) ||
+		    !rules_match_text(rule, &headers))
+			continue;
+		found = true;
+		if (fired == NULL)
+			break;
+		g_ptr_array_add(fired, (gpointer)rule);
+	}
+	rules_text_clear(&headers);
+	return found;
+}
+
+bool
+confidential_check(const struct ruleset *ruleset,
+    const struct message *message)
+{
+	struct rules_fields fields;
+	bool found = false;
+
+	rules_fields_init(&fields, message);
+	for (guint i = 0; i < ruleset->rules->len && !found; i++) {
+		const struct rule *rule = g_ptr_array_index(ruleset->rules, i);
+
+		found = rule->confidential && rules_fires(rule, &fields);
+	}
+	rules_fields_clear(&fields);
+	return found || confidential_raw_headers(ruleset, message, NULL);
+}
+
+/* Offset of the start of the line holding offset. */
+static size_t
+line_start(const char *text, size_t offset)
+{
+	while (offset > 0 && text[offset - 1] != '\n')
+		offset--;
+	return offset;
+}
+
+/* Offset just past the line holding offset (past its newline). */
+static size_t
+line_end(const char *text, size_t len, size_t offset)
+{
+	const char *newline = memchr(text + offset, '\n', len - offset);
+
+	return newline != NULL ? (size_t)(newline - text) + 1 : len;
+}
+
+/* Offset of the line where regex first matches at or after from, or -1.
+ * The patterns are compiled multi-line, so one search over the text
+ * replaces a match per line. */
+static gssize
+find_line(const GRegex *regex, const char *text, size_t len, size_t from)
+{
+	g_autoptr(GMatchInfo) match = NULL;
+	gint start;
+
+	if (from >= len || !g_regex_match_full(regex, text, (gssize)len,
+	    (gint)from, 0, &match, NULL))
+		return -1;
+	if (!g_match_info_fetch_pos(match, 0, &start, NULL))
+		return -1;
+	return (gssize)line_start(text, (size_t)start);
+}
+
+/* The earliest section start at or after from among all redactions. */
+static const struct rules_redaction *
+next_section(const struct ruleset *ruleset, const char *text, size_t len,
+    size_t from, size_t *start)
+{
+	const struct rules_redaction *first = NULL;
+
+	for (guint i = 0; i < ruleset->redactions->len; i++) {
+		const struct rules_redaction *redaction =
+		    g_ptr_array_index(ruleset->redactions, i);
+		gssize found = find_line(redaction->start, text, len, from);
+
+		if (found >= 0 && (first == NULL || (size_t)found < *start)) {
+			first = redaction;
+			*start = (size_t)found;
+		}
+	}
+	return first;
+}
+
+/* text with its withheld sections replaced by the marker, or NULL when
+ * there is nothing to withhold. */
+static char *
+redact_text(const struct ruleset *ruleset, const char *text)
+{
+	g_autofree char *repaired = NULL;
+	const struct rules_redaction *redaction;
+	GString *out = NULL;
+	size_t len = strlen(text);
+	size_t from = 0, start;
+
+	if (!g_utf8_validate_len(text, len, NULL)) {
+		repaired = g_utf8_make_valid(text, (gssize)len);
+		text = repaired;
+		len = strlen(text);
+	}
+	while ((redaction = next_section(ruleset, text, len, from, &start))
+	    != NULL) {
+		size_t after = line_end(text, len, start);
+		gssize end = -1;
+
+		if (redaction->end != NULL)
+			end = find_line(redaction->end, text, len, after);
+		if (out == NULL)
+			out = g_string_sized_new(len);
+		g_string_append_len(out, text + from, (gssize)(start - from));
+		g_string_append(out, CONFIDENTIAL_MARKER "\n");
+		from = end >= 0 ? (size_t)end : len;
+	}
+	if (out == NULL)
+		return NULL;
+	g_string_append_len(out, text + from, (gssize)(len - from));
+	return g_string_free(out, FALSE);
+}
+
+void
+confidential_redact(const struct ruleset *ruleset, struct message *message)
+{
+	char **texts[] = { &message->text, &message->own_text };
+
+	if (ruleset->redactions->len == 0)
+		return;
+	for (size_t i = 0; i < G_N_ELEMENTS(texts); i++) {
+		char *redacted;
+
+		if (*texts[i] == NULL)
+			continue;
+		redacted = redact_text(ruleset, *texts[i]);
+		if (redacted == NULL)
+			continue;
+		g_free(*texts[i]);
+		*texts[i] = redacted;
+		message->flags |= MESSAGE_FLAG_REDACTED;
+	}
+	if (message->flags & MESSAGE_FLAG_REDACTED)
+		log_debug(LOG_AREA_CLASSIFY, "%s: confidential section "
+		    "withheld", message->message_id ? message->message_id : "?");
+}

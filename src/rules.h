@@ -1,0 +1,158 @@
+/* rules.h: the rules file (config/rules.conf, format documented there) as a
+ * ruleset, and matching one rule against one message.
+ *
+ * rules.c parses; rules_match.c matches. A ruleset is immutable once loaded
+ * (except for rules_set_breaking_threshold) and may be shared by threads;
+ * matching state lives in a struct rules_fields owned by the caller. */
+#ifndef LIAISONBOT_RULES_H
+#define LIAISONBOT_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <glib.h>
+
+#include "message.h"
+
+/* Only this much of a body (text, own text, raw header block) is scanned:
+ * what matters is near the top, and hostile mail stays cheap. */
+#define RULES_SCAN_MAX (256 * 1024)
+/* Weights are bounded so that no sum can overflow. */
+#define RULES_WEIGHT_MAX 1000
+/* A breaking threshold no score reaches. */
+#define RULES_BREAKING_OFF G_MAXINT
+/* The score a category needs when the file sets no threshold for it. */
+#define RULES_DEFAULT_THRESHOLD 1
+/* Bytes of a rules file rules_load() accepts. */
+#define RULES_FILE_MAX (4 * 1024 * 1024)
+
+/* Which part of a message a rule looks at. */
+enum rule_where {
+	RULE_WHERE_SUBJECT,
+	RULE_WHERE_BODY,	/* the whole decoded text */
+	RULE_WHERE_OWN,		/* the author's own words */
+	RULE_WHERE_FROM,	/* display name and address */
+	RULE_WHERE_LIST_ID,
+	RULE_WHERE_TO,		/* To and Cc */
+	RULE_WHERE_HEADER,	/* every header called rule->header */
+	RULE_WHERE_ANY,		/* subject or body */
+	RULE_WHERE_COUNT,
+};
+
+enum rule_match {
+	RULE_MATCH_WORD,	/* one whole word */
+	RULE_MATCH_PHRASE,	/* whole words in order, any white space */
+	RULE_MATCH_REGEX,	/* PCRE through GRegex */
+};
+
+/* One line of the rules file. All strings are owned by the rule. */
+struct rule {
+	char *name;
+	bool confidential;		/* category "confidential" */
+	enum verdict_category category;	/* CATEGORY_NONE when confidential */
+	int weight;			/* 0 when confidential */
+	enum rule_where where;
+	char *header;			/* RULE_WHERE_HEADER: the name */
+	enum rule_match match;
+	char *pattern;			/* as written in the file */
+	char *needle;			/* word, phrase: the pattern folded as
+					   the text will be (see rules_fold) */
+	size_t needle_len;
+	GRegex *regex;			/* regex: compiled once, at load */
+	bool case_sensitive;		/* option "case" */
+	bool breaking;			/* option "breaking" */
+	char *kind;			/* option "kind=LABEL", or NULL */
+	unsigned line;
+};
+
+/* redact-section START [END]: both patterns compiled, case-sensitive. */
+struct rules_redaction {
+	GRegex *start;
+	GRegex *end;			/* NULL: the section runs to the end */
+	unsigned line;
+};
+
+struct ruleset {
+	char *path;			/* name used in messages */
+	GPtrArray *rules;		/* struct rule, in file order */
+	int thresholds[CATEGORY_COUNT];	/* [CATEGORY_NONE] unused */
+	int breaking_threshold;		/* RULES_BREAKING_OFF when unset */
+	GPtrArray *redactions;		/* struct rules_redaction */
+};
+
+/* Reads and parses a rules file. On any error returns NULL and sets one
+ * LB_ERROR_CONFIG error listing every bad line, one per line of the
+ * message, as "path:line: what was expected". */
+struct ruleset *rules_load(const char *path, GError **error);
+
+/* The same for text already in memory; name stands for the path in
+ * messages. */
+struct ruleset *rules_parse(const char *name, const char *text,
+    GError **error);
+
+void rules_free(struct ruleset *ruleset);
+
+/* Overrides the file's breaking-threshold (the config's [breaking]
+ * threshold). threshold <= 0 turns score-based breaking off. */
+void rules_set_breaking_threshold(struct ruleset *ruleset, int threshold);
+
+/* "subject", "body", ... for display; "header" for RULE_WHERE_HEADER. */
+const char *rules_where_name(enum rule_where where);
+/* "word", "phrase", "regex". */
+const char *rules_match_name(enum rule_match match);
+
+/*
+ * Matching (rules_match.c).
+ */
+
+/* One piece of text prepared for matching. The folded and repaired copies
+ * are made on first use and owned by the struct. */
+struct rules_text {
+	const char *text;	/* borrowed, or points into owned */
+	size_t len;
+	char *owned;		/* storage when text had to be built */
+	char *folded;		/* lower case, white space runs as one space */
+	size_t folded_len;
+	char *spaced;		/* the same with case kept, for "case" */
+	size_t spaced_len;
+	char *valid;		/* text repaired to UTF-8 for GRegex, or NULL
+				   when text already is */
+	bool prepared_valid;
+};
+
+/* string may be NULL (an absent field: nothing matches); len < 0 means
+ * NUL-terminated. At most max bytes are looked at, cut on a character
+ * boundary. The string is borrowed. */
+void rules_text_init(struct rules_text *text, const char *string,
+    gssize len, size_t max);
+/* As rules_text_init, taking ownership of string (g_free'd). */
+void rules_text_init_owned(struct rules_text *text, char *string,
+    size_t max);
+void rules_text_clear(struct rules_text *text);
+
+/* Does rule's pattern occur in text (where is not looked at)? */
+bool rules_match_text(const struct rule *rule, struct rules_text *text);
+
+/* The fields of one message, each prepared when a rule first needs it.
+ * Borrows the message, which must outlive it and not change meanwhile. */
+struct rules_fields {
+	const struct message *message;
+	struct rules_text field[RULE_WHERE_COUNT];	/* HEADER, ANY unused */
+	bool ready[RULE_WHERE_COUNT];
+};
+
+void rules_fields_init(struct rules_fields *fields,
+    const struct message *message);
+void rules_fields_clear(struct rules_fields *fields);
+
+/* Does rule fire on the message? */
+bool rules_fires(const struct rule *rule, struct rules_fields *fields);
+
+/* text as word and phrase rules see it: every run of white space one
+ * space and, unless keep_case, lower case (ASCII fast path, Unicode case
+ * folding when there is valid non-ASCII text). Caller frees; *out_len, if
+ * given, is its length. */
+char *rules_fold(const char *text, size_t len, bool keep_case,
+    size_t *out_len);
+
+#endif

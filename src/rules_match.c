@@ -1,0 +1,317 @@
+/* rules_match.c: does one rule fire on one message? Each field is folded
+ * at most once per message, and word and phrase rules are plain memmem()
+ * searches in the folded text with a whole-word check around each hit:
+ * classification must keep up with a mailing list archive being
+ * re-ingested, not just with live mail. */
+#define _GNU_SOURCE		/* memmem */
+#include <string.h>
+
+#include "rules.h"
+
+/* Longest prefix of string, at most max bytes, not ending inside a UTF-8
+ * sequence. */
+static size_t
+cut_length(const char *string, size_t len, size_t max)
+{
+	size_t n;
+
+	if (len <= max)
+		return len;
+	n = max;
+	while (n > 0 && ((unsigned char)string[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
+char *
+rules_fold(const char *text, size_t len, bool keep_case, size_t *out_len)
+{
+	char *out = g_malloc(len + 1);
+	bool ascii = true;
+	bool space = false;
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		if (g_ascii_isspace(c)) {
+			space = true;
+			continue;
+		}
+		if (space && n > 0)
+			out[n++] = ' ';
+		space = false;
+		if (c >= 0x80)
+			ascii = false;
+		out[n++] = keep_case ? (char)c : g_ascii_tolower(c);
+	}
+	out[n] = '\0';
+	if (!ascii && !keep_case && g_utf8_validate_len(out, n, NULL)) {
+		char *folded = g_utf8_casefold(out, (gssize)n);
+
+		g_free(out);
+		out = folded;
+		n = strlen(out);
+	}
+	if (out_len != NULL)
+		*out_len = n;
+	return out;
+}
+
+/* Letters, digits and '_' make words; so do non-ASCII letters and marks.
+ * Bytes that are not valid UTF-8 separate words. */
+static bool
+is_word_char(gunichar c)
+{
+	if (c < 0x80)
+		return g_ascii_isalnum(c) || c == '_';
+	return g_unichar_isalnum(c) || g_unichar_ismark(c);
+}
+
+/* The character that starts at p (p < end). */
+static bool
+word_char_at(const char *p, const char *end)
+{
+	gunichar c;
+
+	if ((unsigned char)*p < 0x80)
+		return is_word_char((unsigned char)*p);
+	c = g_utf8_get_char_validated(p, end - p);
+	return c < 0x110000 && is_word_char(c);
+}
+
+/* The character that ends just before p (start < p). */
+static bool
+word_char_before(const char *start, const char *p)
+{
+	const char *q = p - 1;
+
+	if ((unsigned char)*q < 0x80)
+		return is_word_char((unsigned char)*q);
+	while (q > start && p - q < 4 && ((unsigned char)*q & 0xc0) == 0x80)
+		q--;
+	return word_char_at(q, p);
+}
+
+/* needle in haystack where it is not glued to more word characters. The
+ * check applies only at an end of the needle that is itself a word
+ * character, so "ITU-T" and ".arpa" both work as whole words. */
+static bool
+find_whole(const char *haystack, size_t haystack_len, const char *needle,
+    size_t needle_len)
+{
+	const char *end = haystack + haystack_len;
+	const char *needle_end = needle + needle_len;
+	bool check_start, check_end;
+	const char *p = haystack;
+
+	if (needle_len == 0 || haystack_len < needle_len)
+		return false;
+	check_start = word_char_at(needle, needle_end);
+	check_end = word_char_before(needle, needle_end);
+	while ((size_t)(end - p) >= needle_len) {
+		const char *hit = memmem(p, end - p, needle, needle_len);
+		const char *after;
+
+		if (hit == NULL)
+			return false;
+		after = hit + needle_len;
+		if ((!check_start || hit == haystack ||
+		    !word_char_before(haystack, hit)) &&
+		    (!check_end || after == end || !word_char_at(after, end)))
+			return true;
+		p = hit + 1;
+	}
+	return false;
+}
+
+void
+rules_text_init(struct rules_text *text, const char *string, gssize len,
+    size_t max)
+{
+	memset(text, 0, sizeof(*text));
+	if (string == NULL)
+		return;
+	if (len < 0)
+		len = (gssize)strlen(string);
+	text->text = string;
+	text->len = cut_length(string, (size_t)len, max);
+}
+
+void
+rules_text_init_owned(struct rules_text *text, char *string, size_t max)
+{
+	rules_text_init(text, string, -1, max);
+	text->owned = string;
+}
+
+void
+rules_text_clear(struct rules_text *text)
+{
+	g_free(text->owned);
+	g_free(text->folded);
+	g_free(text->spaced);
+	g_free(text->valid);
+	memset(text, 0, sizeof(*text));
+}
+
+/* GRegex must not see invalid UTF-8; repair a copy once if needed. */
+static bool
+match_regex(const struct rule *rule, struct rules_text *text)
+{
+	const char *subject = text->text;
+	size_t len = text->len;
+
+	if (!text->prepared_valid) {
+		if (!g_utf8_validate_len(text->text, text->len, NULL))
+			text->valid = g_utf8_make_valid(text->text,
+			    (gssize)text->len);
+		text->prepared_valid = true;
+	}
+	if (text->valid != NULL) {
+		subject = text->valid;
+		len = strlen(subject);
+	}
+	return g_regex_match_full(rule->regex, subject, (gssize)len, 0, 0,
+	    NULL, NULL);
+}
+
+bool
+rules_match_text(const struct rule *rule, struct rules_text *text)
+{
+	if (text->text == NULL)
+		return false;
+	if (rule->match == RULE_MATCH_REGEX)
+		return match_regex(rule, text);
+	if (rule->case_sensitive) {
+		if (text->spaced == NULL)
+			text->spaced = rules_fold(text->text, text->len, true,
+			    &text->spaced_len);
+		return find_whole(text->spaced, text->spaced_len,
+		    rule->needle, rule->needle_len);
+	}
+	if (text->folded == NULL)
+		text->folded = rules_fold(text->text, text->len, false,
+		    &text->folded_len);
+	return find_whole(text->folded, text->folded_len, rule->needle,
+	    rule->needle_len);
+}
+
+void
+rules_fields_init(struct rules_fields *fields, const struct message *message)
+{
+	memset(fields, 0, sizeof(*fields));
+	fields->message = message;
+}
+
+void
+rules_fields_clear(struct rules_fields *fields)
+{
+	for (size_t i = 0; i < RULE_WHERE_COUNT; i++)
+		rules_text_clear(&fields->field[i]);
+	memset(fields, 0, sizeof(*fields));
+}
+
+/* Joins the non-NULL strings a and b with separator; NULL if both are. */
+static char *
+join_pair(const char *a, const char *separator, const char *b)
+{
+	if (a == NULL && b == NULL)
+		return NULL;
+	if (a == NULL || b == NULL)
+		return g_strdup(a != NULL ? a : b);
+	return g_strconcat(a, separator, b, NULL);
+}
+
+static void
+prepare_field(struct rules_fields *fields, enum rule_where where)
+{
+	const struct message *message = fields->message;
+	struct rules_text *text = &fields->field[where];
+	g_autofree char *address = NULL;
+
+	switch (where) {
+	case RULE_WHERE_SUBJECT:
+		rules_text_init(text, message->subject, -1, RULES_SCAN_MAX);
+		break;
+	case RULE_WHERE_BODY:
+		rules_text_init(text, message->text, -1, RULES_SCAN_MAX);
+		break;
+	case RULE_WHERE_OWN:
+		rules_text_init(text, message->own_text, -1, RULES_SCAN_MAX);
+		break;
+	case RULE_WHERE_FROM:
+		if (message->from_address != NULL)
+			address = g_strconcat("<", message->from_address, ">",
+			    NULL);
+		rules_text_init_owned(text, join_pair(message->from_name, " ",
+		    address), RULES_SCAN_MAX);
+		break;
+	case RULE_WHERE_LIST_ID:
+		rules_text_init(text, message->list_id, -1, RULES_SCAN_MAX);
+		break;
+	case RULE_WHERE_TO:
+		rules_text_init_owned(text, join_pair(message->to, "\n",
+		    message->cc), RULES_SCAN_MAX);
+		break;
+	case RULE_WHERE_HEADER:
+	case RULE_WHERE_ANY:
+	case RULE_WHERE_COUNT:
+		g_assert_not_reached();
+	}
+	fields->ready[where] = true;
+}
+
+static struct rules_text *
+get_field(struct rules_fields *fields, enum rule_where where)
+{
+	if (!fields->ready[where])
+		prepare_field(fields, where);
+	return &fields->field[where];
+}
+
+/* Every header of that name, one per line; header rules are few, so this
+ * is built per rule rather than cached. */
+static bool
+fires_on_header(const struct rule *rule, const struct message *message)
+{
+	struct rules_text text;
+	GString *values = NULL;
+	bool fired;
+
+	for (guint i = 0; i < message->headers->len; i++) {
+		const struct message_header *header =
+		    g_ptr_array_index(message->headers, i);
+
+		if (g_ascii_strcasecmp(header->name, rule->header) != 0 ||
+		    header->value == NULL)
+			continue;
+		if (values == NULL)
+			values = g_string_new(NULL);
+		else
+			g_string_append_c(values, '\n');
+		g_string_append(values, header->value);
+	}
+	if (values == NULL)
+		return false;
+	rules_text_init_owned(&text, g_string_free(values, FALSE),
+	    RULES_SCAN_MAX);
+	fired = rules_match_text(rule, &text);
+	rules_text_clear(&text);
+	return fired;
+}
+
+bool
+rules_fires(const struct rule *rule, struct rules_fields *fields)
+{
+	switch (rule->where) {
+	case RULE_WHERE_HEADER:
+		return fires_on_header(rule, fields->message);
+	case RULE_WHERE_ANY:
+		return rules_match_text(rule,
+		    get_field(fields, RULE_WHERE_SUBJECT)) ||
+		    rules_match_text(rule, get_field(fields, RULE_WHERE_BODY));
+	default:
+		return rules_match_text(rule, get_field(fields, rule->where));
+	}
+}
