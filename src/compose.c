@@ -104,7 +104,9 @@ compose_subject(struct compose *compose, enum compose_kind kind,
 	g_autoptr(GDateTime) end = g_date_time_new_from_unix_utc(digest->end);
 	g_autoptr(GDateTime) s = g_date_time_to_timezone(start, compose->zone);
 	g_autoptr(GDateTime) e = g_date_time_to_timezone(end, compose->zone);
-	g_autofree char *from = g_date_time_format(s, "%d %b");
+	g_autofree char *from = g_date_time_format(s,
+	    g_date_time_get_year(s) == g_date_time_get_year(e) ? "%d %b"
+								: "%d %b %Y");
 	g_autofree char *to = g_date_time_format(e, "%d %b %Y");
 	const struct digest_thread *first = NULL;
 

@@ -4,6 +4,7 @@
 
 #include "cmd.h"
 #include "error.h"
+#include "mime.h"
 
 static void
 main_usage(FILE *out)
@@ -74,6 +75,7 @@ main(int argc, char **argv)
 		main_usage(stderr);
 		return LB_EXIT_USAGE;
 	}
+	mime_init();
 	args = g_new0(char *, argc + 1);
 	args[0] = argv[at];
 	for (int i = 1, j = 1; i < argc; i++)

@@ -11,7 +11,7 @@ static const struct {
 	const char *kind;
 	const char *label;
 } kind_labels[] = {
-	{ "ballot", "ballot positions (tallied above)" },
+	{ "ballot", "other ballot notices" },
 	{ "last-call", "Last Call announcements" },
 	{ "document-action", "document and protocol actions" },
 	{ "protocol-action", "protocol actions" },
@@ -21,8 +21,13 @@ static const struct {
 	{ "meeting", "meeting logistics" },
 	{ "interim", "interim meeting announcements" },
 	{ "telechat-agenda", "telechat agendas" },
-	{ "iana", "IANA and RFC Editor notices" },
+	{ "iana", "IANA notices" },
+	{ "iana-review", "IANA reviews" },
 	{ "rfc-editor", "RFC Editor notices" },
+	{ "rfc-published", "RFC publication notices" },
+	{ "errata", "errata reports" },
+	{ "document-state", "document state changes" },
+	{ "conflict-review", "conflict reviews" },
 	{ "other", "other messages" },
 };
 
