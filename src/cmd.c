@@ -107,6 +107,16 @@ cmd_load_config(struct cmd_context *ctx)
 	return config;
 }
 
+struct store *
+cmd_open_store(const struct config *config, GError **error)
+{
+	struct store *store = store_open(config->store.path, error);
+
+	if (store != NULL)
+		store_set_busy_timeout(store, config->store.busy_timeout);
+	return store;
+}
+
 struct ruleset *
 cmd_load_rules(const struct config *config, GError **error)
 {

@@ -50,6 +50,9 @@ struct config *cmd_load_config(struct cmd_context *ctx);
 /* The rules of config, with [breaking] threshold applied. */
 struct ruleset *cmd_load_rules(const struct config *config, GError **error);
 
+/* The store of config, with its busy timeout. */
+struct store *cmd_open_store(const struct config *config, GError **error);
+
 /* Logs an error (each line of a multi-line message) and returns the exit
  * status it calls for. */
 int cmd_report(const GError *error);

@@ -30,7 +30,7 @@ breaking_run(struct cmd_context *ctx, int argc, char **argv)
 		return status;
 	if ((config = cmd_load_config(ctx)) == NULL)
 		return LB_EXIT_CONFIG;
-	if ((store = store_open(config->store.path, &error)) == NULL ||
+	if ((store = cmd_open_store(config, &error)) == NULL ||
 	    (compose = compose_new(store, config, &error)) == NULL ||
 	    !compose_breaking(compose, g_get_real_time() / G_USEC_PER_SEC,
 	    true, &composed, &wake, &error)) {

@@ -5,6 +5,23 @@
 #include "cmd.h"
 #include "error.h"
 #include "rules.h"
+#include "secret.h"
+
+/* password_file permissions are checked here; commands are not run. */
+static bool
+config_check_secret(const struct config_secret *secret, const char *what,
+    GError **error)
+{
+	struct config_secret file_only = { .password_file =
+		secret->password_file };
+	char *password;
+
+	if (secret->password_file == NULL)
+		return true;
+	password = secret_resolve(&file_only, what, error);
+	secret_free(password);
+	return password != NULL;
+}
 
 static int
 config_run(struct cmd_context *ctx, int argc, char **argv)
@@ -31,7 +48,11 @@ config_run(struct cmd_context *ctx, int argc, char **argv)
 	}
 	if ((config = cmd_load_config(ctx)) == NULL)
 		return LB_EXIT_CONFIG;
-	rules = cmd_load_rules(config, &error);
+	if (!config_check_secret(&config->imap.secret, "imap", &error) ||
+	    !config_check_secret(&config->smtp.secret, "smtp", &error))
+		rules = NULL;
+	else
+		rules = cmd_load_rules(config, &error);
 	if (rules == NULL) {
 		status = cmd_report(error);
 		config_free(config);

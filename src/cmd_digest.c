@@ -56,7 +56,7 @@ digest_run(struct cmd_context *ctx, int argc, char **argv)
 	}
 	if ((config = cmd_load_config(ctx)) == NULL)
 		return LB_EXIT_CONFIG;
-	if ((store = store_open(config->store.path, &error)) == NULL ||
+	if ((store = cmd_open_store(config, &error)) == NULL ||
 	    (compose = compose_new(store, config, &error)) == NULL) {
 		status = cmd_report(error);
 		goto out;

@@ -93,7 +93,7 @@ ingest_run(struct cmd_context *ctx, int argc, char **argv)
 	if ((config = cmd_load_config(ctx)) == NULL)
 		return LB_EXIT_CONFIG;
 	if ((rules = cmd_load_rules(config, &error)) == NULL ||
-	    (store = store_open(config->store.path, &error)) == NULL) {
+	    (store = cmd_open_store(config, &error)) == NULL) {
 		status = cmd_report(error);
 		goto out;
 	}

@@ -47,7 +47,7 @@ outbox_run(struct cmd_context *ctx, int argc, char **argv)
 		return status;
 	if ((config = cmd_load_config(ctx)) == NULL)
 		return LB_EXIT_CONFIG;
-	if ((store = store_open(config->store.path, &error)) == NULL) {
+	if ((store = cmd_open_store(config, &error)) == NULL) {
 		status = cmd_report(error);
 		goto out;
 	}

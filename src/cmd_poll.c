@@ -107,7 +107,7 @@ poll_run(struct cmd_context *ctx, int argc, char **argv)
 		return LB_EXIT_CONFIG;
 	if (!config_require(config, "imap", &error) ||
 	    (rules = cmd_load_rules(config, &error)) == NULL ||
-	    (store = store_open(config->store.path, &error)) == NULL ||
+	    (store = cmd_open_store(config, &error)) == NULL ||
 	    (lock = lock_acquire(config->store.path, &error)) == NULL) {
 		status = cmd_report(error);
 		goto out;

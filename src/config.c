@@ -43,6 +43,9 @@ struct config_key {
 static const struct config_key config_keys[] = {
 	{ "store", "path", CONFIG_PATH, AT(store.path), NULL, NULL,
 	  "SQLite database (default $XDG_DATA_HOME/liaisonbot/liaisonbot.db)" },
+	{ "store", "busy_timeout", CONFIG_DURATION, AT(store.busy_timeout),
+	  "10s", "0..3600", "how long to wait for another process holding "
+	  "the store before giving up (exit 75)" },
 
 	{ "log", "target", CONFIG_ENUM, AT(log.target), "stderr",
 	  "stderr|syslog", "where diagnostics go" },
@@ -698,6 +701,30 @@ config_free(struct config *config)
 	g_free(config);
 }
 
+/* "# " comment lines of at most 78 columns. */
+static void
+config_append_wrapped(GString *out, const char *text)
+{
+	g_auto(GStrv) words = g_strsplit(text, " ", -1);
+	size_t column = 0;
+
+	for (size_t i = 0; words[i] != NULL; i++) {
+		size_t n = strlen(words[i]);
+
+		if (column > 0 && column + 1 + n > 78) {
+			g_string_append_c(out, '\n');
+			column = 0;
+		}
+		if (column == 0) {
+			g_string_append(out, "#");
+			column = 1;
+		}
+		g_string_append_printf(out, " %s", words[i]);
+		column += 1 + n;
+	}
+	g_string_append_c(out, '\n');
+}
+
 char *
 config_example(void)
 {
@@ -714,11 +741,16 @@ config_example(void)
 			group = key->group;
 			g_string_append_printf(out, "\n[%s]\n", group);
 		}
-		g_string_append_printf(out, "# %s", key->help);
-		if (key->type == CONFIG_ENUM)
-			g_string_append_printf(out, " (%s)", key->choices);
-		g_string_append_printf(out, "\n#%s = %s\n", key->key,
-		    key->fallback ? key->fallback : "");
+		g_autofree char *help = key->type == CONFIG_ENUM
+		    ? g_strdup_printf("%s (%s)", key->help, key->choices)
+		    : g_strdup(key->help);
+
+		config_append_wrapped(out, help);
+		if (key->fallback != NULL && *key->fallback != '\0')
+			g_string_append_printf(out, "#%s = %s\n", key->key,
+			    key->fallback);
+		else
+			g_string_append_printf(out, "#%s =\n", key->key);
 	}
 	return g_string_free(out, FALSE);
 }

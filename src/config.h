@@ -79,6 +79,7 @@ struct config {
 	char *path;		/* file loaded, or NULL when defaults only */
 	struct {
 		char *path;
+		int busy_timeout;	/* seconds */
 	} store;
 	struct {
 		char *target;

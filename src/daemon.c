@@ -503,7 +503,7 @@ daemon_open(struct daemon *daemon, GError **error)
 		config_free(config);
 		return false;
 	}
-	daemon->store = store_open(config->store.path, error);
+	daemon->store = cmd_open_store(config, error);
 	if (daemon->store == NULL) {
 		rules_free(rules);
 		config_free(config);

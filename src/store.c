@@ -288,6 +288,12 @@ store_close(struct store *store)
 	g_free(store);
 }
 
+void
+store_set_busy_timeout(struct store *store, int seconds)
+{
+	sqlite3_busy_timeout(store->db, seconds * 1000);
+}
+
 const char *
 store_path(const struct store *store)
 {

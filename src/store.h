@@ -24,6 +24,8 @@ enum store_add_result {
 /* Opens (creating the file and its directory if needed) and migrates. */
 struct store *store_open(const char *path, GError **error);
 void store_close(struct store *store);
+/* How long a write waits for another process (default 10 s). */
+void store_set_busy_timeout(struct store *store, int seconds);
 const char *store_path(const struct store *store);
 
 /* Transactions. store_begin takes the write lock at once (BEGIN
