@@ -432,6 +432,11 @@ smtp_check_options(const struct smtp_options *options, GError **error)
 		    "smtp: url is not set");
 		return false;
 	}
+	if ((unsigned)options->starttls > SMTP_STARTTLS_NO) {
+		g_set_error(error, LB_ERROR, LB_ERROR_CONFIG,
+		    "smtp: starttls: expected required, try or no");
+		return false;
+	}
 	if (!smtp_check_word("envelope sender", options->envelope_from, true,
 	    error))
 		return false;
