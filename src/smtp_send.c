@@ -17,6 +17,7 @@
  * of a multi-line reply, and never more: the server may be hostile. */
 #define SMTP_LINE_MAX 1024
 #define SMTP_REPLY_MAX 512
+#define SMTP_REPLY_TIMEOUT 120	/* seconds, libcurl's own default */
 
 enum smtp_command {
 	SMTP_COMMAND_GREETING,
@@ -66,7 +67,7 @@ struct smtp_session {
 	bool committing_called;
 	GError *read_error;		/* why smtp_read() stopped the send */
 
-	GString *out_line;		/* partial lines from the debug stream */
+	GString *out_line;		/* partial lines of the debug stream */
 	GString *in_line;
 	GString *reply;			/* text of a multi-line reply so far */
 	enum smtp_command command;	/* what the next reply answers */
@@ -253,7 +254,7 @@ smtp_session_in_line(struct smtp_session *s, const char *line)
 		code = (line[0] - '0') * 100 + (line[1] - '0') * 10 +
 		    (line[2] - '0');
 	last = length <= 3 || line[3] != '-';
-	if (length > 4 && s->reply->len < SMTP_REPLY_MAX) {
+	if (length > 4 && s->reply->len + 1 < SMTP_REPLY_MAX) {
 		if (s->reply->len > 0)
 			g_string_append_c(s->reply, ' ');
 		g_string_append_len(s->reply, line + 4,
@@ -304,7 +305,7 @@ smtp_session_feed(struct smtp_session *s, GString *buffer, const char *data,
 {
 	for (size_t i = 0; i < size; i++) {
 		if (data[i] == '\n') {
-			if (buffer->len > 0 && buffer->str[buffer->len - 1] == '\r')
+			if (g_str_has_suffix(buffer->str, "\r"))
 				g_string_truncate(buffer, buffer->len - 1);
 			smtp_sanitize(buffer->str);
 			line_fn(s, buffer->str);
@@ -346,15 +347,16 @@ smtp_debug(CURL *curl, curl_infotype type, char *data, size_t size,
 	return 0;
 }
 
-/* Hands the body to libcurl. The call that would report its end is the
- * commit point: libcurl sends the final "." only after we return 0. */
+/* Hands the body to libcurl. The commit point is the moment its last byte
+ * is in libcurl's buffer: libcurl sends the final "." only after this
+ * returns. That is not necessarily the call that returns 0: knowing the
+ * size (CURLOPT_INFILESIZE), libcurl may stop asking once it has it all. */
 static size_t
 smtp_read(char *buffer, size_t size, size_t count, void *userp)
 {
 	struct smtp_session *s = userp;
 	const struct smtp_options *options = s->options;
-	size_t left = s->body_length - s->body_offset;
-	size_t n = MIN(size * count, left);
+	size_t n = MIN(size * count, s->body_length - s->body_offset);
 
 	/* libcurl skips AUTH when the server offers none (or not before
 	 * STARTTLS); with credentials configured, that is not our session. */
@@ -364,24 +366,19 @@ smtp_read(char *buffer, size_t size, size_t count, void *userp)
 		    "unauthenticated");
 		return CURL_READFUNC_ABORT;
 	}
-	if (n > 0) {
-		memcpy(buffer, s->body + s->body_offset, n);
-		s->body_offset += n;
+	memcpy(buffer, s->body + s->body_offset, n);
+	s->body_offset += n;
+	if (s->body_offset < s->body_length || s->committing_called)
 		return n;
-	}
-	if (!s->committing_called && options->committing != NULL) {
-		s->committing_called = true;
-		if (!options->committing(options->callback_data,
-		    &s->read_error)) {
-			if (s->read_error == NULL)
-				g_set_error(&s->read_error, LB_ERROR,
-				    LB_ERROR_TEMPORARY,
-				    "commit hook refused the send");
-			return CURL_READFUNC_ABORT;
-		}
-	}
 	s->committing_called = true;
-	return 0;
+	if (options->committing != NULL &&
+	    !options->committing(options->callback_data, &s->read_error)) {
+		if (s->read_error == NULL)
+			g_set_error(&s->read_error, LB_ERROR,
+			    LB_ERROR_TEMPORARY, "commit hook refused the send");
+		return CURL_READFUNC_ABORT;
+	}
+	return n;
 }
 
 /* SMTP wants CRLF; a message rendered with bare LF gets CRs added. */
@@ -433,6 +430,11 @@ smtp_check_options(const struct smtp_options *options, GError **error)
 	if (options->url == NULL) {
 		g_set_error(error, LB_ERROR, LB_ERROR_CONFIG,
 		    "smtp: url is not set");
+		return false;
+	}
+	if ((unsigned)options->starttls > SMTP_STARTTLS_NO) {
+		g_set_error(error, LB_ERROR, LB_ERROR_CONFIG,
+		    "smtp: starttls: expected required, try or no");
 		return false;
 	}
 	if (!smtp_check_word("envelope sender", options->envelope_from, true,
@@ -588,6 +590,10 @@ smtp_setopt(CURL *curl, struct smtp_session *s, const char *url,
 	code |= curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT,
 	    (long)connect_timeout);
 	code |= curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)timeout);
+	/* libcurl waits up to 120 s for each reply, and CURLOPT_TIMEOUT does
+	 * not bound the QUIT that curl_easy_cleanup() sends: this does. */
+	code |= curl_easy_setopt(curl, CURLOPT_SERVER_RESPONSE_TIMEOUT,
+	    (long)MIN(timeout, SMTP_REPLY_TIMEOUT));
 	code |= curl_easy_setopt(curl, CURLOPT_MAIL_FROM,
 	    options->envelope_from);
 	code |= curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpts);
@@ -654,8 +660,9 @@ smtp_session_classify(struct smtp_session *s, CURLcode code,
 		kind = permanent == refused ? LB_ERROR_PERMANENT :
 		    LB_ERROR_TEMPORARY;
 		g_set_error(error, LB_ERROR, kind, "smtp %s: every recipient "
-		    "refused (%zu of them permanently), last %s: %d %s", s->server,
-		    permanent, last->address, last->code, last->reply);
+		    "refused (%zu of them permanently), last %s: %d %s",
+		    s->server, permanent, last->address, last->code,
+		    last->reply);
 		return;
 	}
 	switch (code) {
@@ -709,7 +716,7 @@ smtp_session_run(struct smtp_session *s, const char *url, GError **error)
 		return false;
 	}
 	code = curl_easy_perform(curl);
-	/* Cleanup sends QUIT, still through smtp_debug: s must live on. */
+	/* Cleanup says QUIT; the verdict no longer depends on its reply. */
 	curl_easy_cleanup(curl);
 	curl_slist_free_all(rcpts);
 	if (code == CURLE_OK && !s->result->accepted) {

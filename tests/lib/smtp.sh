@@ -11,8 +11,8 @@
 #   smtp_postfix_start        a private Postfix: STARTTLS (self-signed cert for
 #                             "localhost"), SASL AUTH through a private Dovecot,
 #                             delivery into one Maildir; needs root
-#                             sets SMTP_PF_PORT SMTP_PF_SMTPS_PORT SMTP_PF_MAILDIR
-#                             SMTP_PF_LOG SMTP_CA SMTP_WRONG_CA SMTP_AUTH_USER
+#                             sets SMTP_PF_PORT SMTP_PF_SMTPS_PORT
+#                             SMTP_PF_MAILDIR SMTP_PF_LOG SMTP_CA SMTP_WRONG_CA SMTP_AUTH_USER
 #                             SMTP_AUTH_PASSWORD SMTP_AUTH_PASSWORD_FILE
 #   smtp_postfix_stop
 #   smtp_free_port            a TCP port nobody listens on, 20000-59999
@@ -28,6 +28,8 @@
 #
 # Servers are stopped by PID. Set SMTP_KEEP=1 to keep the temp dir.
 
+# Variables set here are read by the test scripts.
+# shellcheck disable=SC2034
 SMTP_PIDS=
 SMTP_SINK_SEQ=0
 SMTP_SKIP_REASON=
@@ -35,8 +37,10 @@ SMTP_SKIP_REASON=
 # Installs the servers on a fresh Debian when run as root; true when
 # smtp-sink is there afterwards.
 smtp_need_sink() {
-	local srcdir=${LIAISONBOT_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+	local srcdir=${LIAISONBOT_SRCDIR:-}
 
+	[ -n "$srcdir" ] ||
+	    srcdir=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 	if [ ! -x /usr/sbin/smtp-sink ] && [ "$(id -u)" = 0 ] &&
 	    [ -x "$srcdir/contrib/install-deps.sh" ]; then
 		"$srcdir/contrib/install-deps.sh" --test >&2 || true
@@ -145,8 +149,8 @@ smtp_wait_grep() {
 	local pattern=$1 file=$2 want=${3:-1} i
 
 	for i in $(seq 100); do
-		[ "$(grep -cF -- "$pattern" "$file" 2>/dev/null)" -ge "$want" ] &&
-		    return 0
+		[ "$(grep -cF -- "$pattern" "$file" 2>/dev/null)" -ge \
+		    "$want" ] && return 0
 		sleep 0.1
 	done
 	return 1
@@ -217,7 +221,7 @@ smtp_make_certs() {
 
 # Dovecot serves only its auth socket, for Postfix's SASL.
 smtp_dovecot_start() {
-	local dir=$1 i
+	local dir=$1
 
 	mkdir -p "$dir"
 	SMTP_AUTH_USER=liaison
@@ -251,7 +255,7 @@ smtp_dovecot_start() {
 	}
 	EOF
 	/usr/sbin/dovecot -c "$dir/dovecot.conf" || return 1
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		[ -S "$dir/auth-postfix" ] && [ -s "$dir/run/master.pid" ] &&
 		    break
 		sleep 0.1
@@ -355,16 +359,18 @@ smtp_postfix_start() {
 	chown postfix "$pf/data"
 	chown nobody "$pf/mail"
 	for attempt in 1 2 3 4 5; do
-		port=$(smtp_free_port) && smtps_port=$(smtp_free_port) || break
+		port=$(smtp_free_port) || break
+		smtps_port=$(smtp_free_port) || break
 		[ "$port" != "$smtps_port" ] || continue
 		name=postfix-$$-$attempt
 		smtp_postfix_config "$pf" "$port" "$smtps_port" "$name"
 		# "postfix check" creates the queue directories.
-		/usr/sbin/postfix -c "$pf/etc" check 2>>"$pf/start.log" &&
-		    /usr/sbin/postfix -c "$pf/etc" start 2>>"$pf/start.log" ||
-		    continue
-		SMTP_POSTFIX_PID=$(cat "$pf/queue/pid/master.pid" 2>/dev/null |
-		    tr -d ' ')
+		if ! /usr/sbin/postfix -c "$pf/etc" check 2>>"$pf/start.log" ||
+		    ! /usr/sbin/postfix -c "$pf/etc" start 2>>"$pf/start.log"; then
+			continue
+		fi
+		SMTP_POSTFIX_PID=$(tr -d ' ' <"$pf/queue/pid/master.pid" \
+		    2>/dev/null)
 		if [ -n "$SMTP_POSTFIX_PID" ] &&
 		    smtp_wait_greeting "$port" "$name" "$SMTP_POSTFIX_PID"; then
 			SMTP_PF_PORT=$port
