@@ -15,7 +15,7 @@
 #define CALENDAR_MAX_DURATION ((gint64)31 * 86400) /* longer events cut */
 #define CALENDAR_MAX_INSTANCES_PER_EVENT 1000	/* in one window */
 #define CALENDAR_MAX_INSTANCES 100000		/* in one window, all events */
-#define CALENDAR_MAX_STEPS_PER_EVENT 100000	/* recurrence steps from DTSTART */
+#define CALENDAR_MAX_STEPS_PER_EVENT 100000	/* rule steps from DTSTART */
 #define CALENDAR_MAX_EXPAND_USEC (3 * G_USEC_PER_SEC) /* one expansion */
 
 struct calendar;

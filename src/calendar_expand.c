@@ -209,7 +209,8 @@ calendar_event_read(const struct calendar_expansion *x,
 
 		/* A floating RECURRENCE-ID is in the zone of DTSTART. */
 		if (!calendar_time_of(x, vcalendar, prop,
-		    icalproperty_get_recurrenceid(prop), event->start.zone, &id))
+		    icalproperty_get_recurrenceid(prop), event->start.zone,
+		    &id))
 			return false;
 		event->is_override = true;
 		event->recurrence_id = calendar_epoch(id.local, id.zone);
@@ -284,7 +285,8 @@ calendar_step(struct calendar_expansion *x, struct calendar_series *series)
 
 /* UNTIL in the frame the iterator steps in: the event's local time. */
 static struct icaltimetype
-calendar_rule_until(struct icaltimetype until, const struct calendar_event *event)
+calendar_rule_until(struct icaltimetype until,
+    const struct calendar_event *event)
 {
 	bool is_date = event->start.local.is_date;
 

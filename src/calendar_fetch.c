@@ -83,7 +83,8 @@ calendar_fetch(const char *url, const char *name, GBytes **body,
 	curl_easy_setopt(curl, CURLOPT_MAXREDIRS, CALENDAR_MAX_REDIRECTS);
 	curl_easy_setopt(curl, CURLOPT_FAILONERROR, 1L);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, CALENDAR_CONNECT_TIMEOUT);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT,
+	    CALENDAR_CONNECT_TIMEOUT);
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT, CALENDAR_TRANSFER_TIMEOUT);
 	curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(curl, CURLOPT_USERAGENT,
