@@ -624,12 +624,15 @@ mime_header_field(struct message *message, struct mime_state *state,
 	if (raw == NULL)
 		raw = "";
 	if (g_ascii_strcasecmp(name, "Message-Id") == 0) {
+		char *id;
+
 		if (message->message_id != NULL) {
 			state->flags |= MESSAGE_FLAG_DUPLICATE_ID;
 			return;
 		}
-		g_autofree char *id = g_mime_utils_decode_message_id(raw);
+		id = g_mime_utils_decode_message_id(raw);
 		message->message_id = mime_clean_id(state, id);
+		g_free(id);
 	} else if (g_ascii_strcasecmp(name, "In-Reply-To") == 0) {
 		char **ids;
 
@@ -804,13 +807,14 @@ mime_hash_id(const struct message *message, const struct mime_state *state)
 	    g_checksum_get_string(sum));
 }
 
-/* Length of a leading mbox "From " line, or 0. */
+/* Length of a leading mbox "From " line, or 0 ("From : x" is a header). */
 static size_t
 mime_mbox_line(const char *data, size_t len)
 {
 	const char *nl;
 
-	if (len < 5 || memcmp(data, "From ", 5) != 0)
+	if (len < 6 || memcmp(data, "From ", 5) != 0 || data[5] == ':' ||
+	    data[5] == ' ' || data[5] == '\t')
 		return 0;
 	nl = memchr(data, '\n', len);
 	return nl != NULL ? (size_t)(nl - data) + 1 : len;

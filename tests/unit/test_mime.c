@@ -351,6 +351,15 @@ static const struct mime_case cases[] = {
 	  "text\n",
 	  "mbox@example.com", "mbox", NULL, "joe@example.com", "text", NULL, 0,
 	  F(BAD_HEADERS) | F(NO_FROM), 0 },
+	{ "obsolete space before colon",
+	  "From : Old Mailer <old@example.com>\n"
+	  "Subject : obs\n"
+	  "Date: Fri, 8 Mar 2024 08:00:00 +0000\n"
+	  "Message-ID: <obs@example.com>\n"
+	  "\n"
+	  "text\n",
+	  "obs@example.com", "obs", "Old Mailer", "old@example.com", "text",
+	  NULL, 0, F(NO_FROM), 0 },
 	{ "From without address",
 	  "From: Mail Delivery Subsystem\n"
 	  "Subject: bounce\n"
@@ -360,6 +369,66 @@ static const struct mime_case cases[] = {
 	  "text\n",
 	  "bounce@example.com", NULL, NULL, NULL, NULL, NULL, F(NO_FROM), 0,
 	  0 },
+	{ "html attachment next to plain text",
+	  "From: x@example.com\n"
+	  "Subject: attached page\n"
+	  "Date: Fri, 8 Mar 2024 08:00:00 +0000\n"
+	  "Message-ID: <ha1@example.com>\n"
+	  "Content-Type: multipart/mixed; boundary=b\n"
+	  "\n"
+	  "--b\n"
+	  "Content-Type: text/plain\n"
+	  "\n"
+	  "the body\n"
+	  "--b\n"
+	  "Content-Type: text/html\n"
+	  "Content-Disposition: attachment; filename=page.html\n"
+	  "\n"
+	  "<p>attached page</p>\n"
+	  "--b--\n",
+	  "ha1@example.com", NULL, NULL, NULL, "the body", "attached page", 0,
+	  F(NO_TEXT), 0 },
+	{ "html attachment as the only text",
+	  "From: x@example.com\n"
+	  "Subject: attached page\n"
+	  "Date: Fri, 8 Mar 2024 08:00:00 +0000\n"
+	  "Message-ID: <ha2@example.com>\n"
+	  "Content-Type: multipart/mixed; boundary=b\n"
+	  "\n"
+	  "--b\n"
+	  "Content-Type: image/gif\n"
+	  "Content-Transfer-Encoding: base64\n"
+	  "\n"
+	  "R0lGODlhAQABAAAAACw=\n"
+	  "--b\n"
+	  "Content-Type: text/html\n"
+	  "Content-Disposition: attachment; filename=page.html\n"
+	  "\n"
+	  "<p>attached page</p>\n"
+	  "--b--\n",
+	  "ha2@example.com", NULL, NULL, NULL, "attached page", NULL, 0,
+	  F(NO_TEXT), 0 },
+	{ "multipart/signed",
+	  "From: Sec AD <sec@example.org>\n"
+	  "Subject: signed\n"
+	  "Date: Fri, 8 Mar 2024 08:00:00 +0000\n"
+	  "Message-ID: <signed@example.org>\n"
+	  "Content-Type: multipart/signed; micalg=pgp-sha256;\n"
+	  " protocol=\"application/pgp-signature\"; boundary=\"sig\"\n"
+	  "\n"
+	  "--sig\n"
+	  "Content-Type: text/plain; charset=utf-8\n"
+	  "\n"
+	  "Signed statement.\n"
+	  "--sig\n"
+	  "Content-Type: application/pgp-signature; name=\"signature.asc\"\n"
+	  "\n"
+	  "-----BEGIN PGP SIGNATURE-----\n"
+	  "iQEzBAEBCAAdFiEE\n"
+	  "-----END PGP SIGNATURE-----\n"
+	  "--sig--\n",
+	  "signed@example.org", NULL, NULL, NULL, "Signed statement.",
+	  "PGP SIGNATURE", 0, ALL_FLAGS, 0 },
 	{ "NUL bytes in body", NUL_MESSAGE,
 	  "nul@example.com", NULL, NULL, NULL, "beforeafter", NULL,
 	  F(BAD_ENCODING), 0, sizeof(NUL_MESSAGE) - 1 },
@@ -497,6 +566,50 @@ test_reply(void)
 	ok(m->cc == NULL, "reply: no cc");
 	is_str(m->own_text, "Fine with me.", "reply: own text");
 	message_free(m);
+}
+
+/* An HTML-only reply: the quoted part goes the way of "> " lines. */
+static void
+test_html_reply(void)
+{
+	static const char reply[] =
+	    "From: x@example.com\n"
+	    "Subject: Re: retreat\n"
+	    "Date: Fri, 8 Mar 2024 08:00:00 +0000\n"
+	    "Message-ID: <hr@example.com>\n"
+	    "Content-Type: text/html; charset=utf-8\n"
+	    "\n"
+	    "<div dir=\"ltr\">Thursday works.</div><br><div class=\"gmail_quote\">"
+	    "<div class=\"gmail_attr\">On Thu, Mar 7, 2024 at 9:00 AM Joe &lt;"
+	    "joe@example.com&gt; wrote:<br></div><blockquote>Which day?<br>"
+	    "<blockquote>nested</blockquote></blockquote></div>\n";
+	g_autoptr(GBytes) raw = g_bytes_new_static(reply, strlen(reply));
+	struct message *m = mime_parse(raw, ARRIVAL);
+
+	ok(strstr(m->text, "> Which day?") != NULL, "html reply: quote marked");
+	is_str(m->own_text, "Thursday works.", "html reply: own text");
+	message_free(m);
+}
+
+/* More headers than message->headers keeps. */
+static void
+test_many_headers(void)
+{
+	GString *s = g_string_new("From: x@example.com\nMessage-ID: <h@x>\n");
+	GBytes *raw;
+	struct message *m;
+
+	for (int i = 0; i < MIME_HEADERS_MAX + 200; i++)
+		g_string_append_printf(s, "X-Trace-%d: hop %d\n", i, i);
+	g_string_append(s, "Subject: late subject\n\nbody\n");
+	raw = g_string_free_to_bytes(s);
+	m = mime_parse(raw, ARRIVAL);
+	is_int(m->headers->len, MIME_HEADERS_MAX, "many headers: kept %d",
+	    MIME_HEADERS_MAX);
+	ok(m->flags & MESSAGE_FLAG_TRUNCATED, "many headers: truncated");
+	is_str(m->subject, "late subject", "many headers: late subject read");
+	message_free(m);
+	g_bytes_unref(raw);
 }
 
 /* The id hash ignores transport: other Received lines, CRLF, mbox line. */
@@ -705,6 +818,8 @@ main(void)
 		check_case(&cases[i]);
 	test_fields();
 	test_reply();
+	test_html_reply();
+	test_many_headers();
 	test_hash_stable();
 	test_long_header();
 	test_deep_nesting();
