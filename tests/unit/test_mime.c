@@ -34,6 +34,15 @@ struct mime_case {
 	"before\0after\n"
 #define JUNK_MESSAGE "\x89PNG\r\n\x1a\n\xff\xfe\x00\x01garbage:\n\n\n"
 
+/* The last part of a multipart/mixed with boundary "b". */
+#define HTML_ATTACHMENT \
+	"--b\n" \
+	"Content-Type: text/html\n" \
+	"Content-Disposition: attachment; filename=page.html\n" \
+	"\n" \
+	"<p>attached page</p>\n" \
+	"--b--\n"
+
 #define F(x) MESSAGE_FLAG_##x
 #define ALL_FLAGS (MESSAGE_FLAGS_PROBLEMS)
 
@@ -380,12 +389,7 @@ static const struct mime_case cases[] = {
 	  "Content-Type: text/plain\n"
 	  "\n"
 	  "the body\n"
-	  "--b\n"
-	  "Content-Type: text/html\n"
-	  "Content-Disposition: attachment; filename=page.html\n"
-	  "\n"
-	  "<p>attached page</p>\n"
-	  "--b--\n",
+	  HTML_ATTACHMENT,
 	  "ha1@example.com", NULL, NULL, NULL, "the body", "attached page", 0,
 	  F(NO_TEXT), 0 },
 	{ "html attachment as the only text",
@@ -400,12 +404,7 @@ static const struct mime_case cases[] = {
 	  "Content-Transfer-Encoding: base64\n"
 	  "\n"
 	  "R0lGODlhAQABAAAAACw=\n"
-	  "--b\n"
-	  "Content-Type: text/html\n"
-	  "Content-Disposition: attachment; filename=page.html\n"
-	  "\n"
-	  "<p>attached page</p>\n"
-	  "--b--\n",
+	  HTML_ATTACHMENT,
 	  "ha2@example.com", NULL, NULL, NULL, "attached page", NULL, 0,
 	  F(NO_TEXT), 0 },
 	{ "multipart/signed",
