@@ -248,9 +248,12 @@ mime_check_encoding(GMimeContentEncoding encoding, const char *buf,
 
 		while ((p = memchr(p, '=', (size_t)(end - p))) != NULL &&
 		    end - p >= 3) {
-			if (!(g_ascii_isxdigit(p[1]) &&
-			    g_ascii_isxdigit(p[2])) && p[1] != '\r' && p[1] != '\n' && p[1] != ' ' &&
-			    p[1] != '\t') {
+			bool hex = g_ascii_isxdigit(p[1]) &&
+			    g_ascii_isxdigit(p[2]);
+			bool soft = p[1] == '\r' || p[1] == '\n' ||
+			    p[1] == ' ' || p[1] == '\t';
+
+			if (!hex && !soft) {
 				*flags |= MESSAGE_FLAG_BAD_ENCODING;
 				return;
 			}

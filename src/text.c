@@ -87,7 +87,7 @@ text_clean_line(const char *text, gssize len, size_t max, bool *truncated)
 		if (p == end)
 			break;
 		if ((unsigned char)*p < 0x80) {
-			w.space = true;		/* controls, blanks, DEL */
+			w.space = true;	/* controls, blanks, DEL */
 			p++;
 			continue;
 		}
