@@ -1,7 +1,8 @@
 /* fuzz_mime.c: libFuzzer target, mime_parse on arbitrary bytes.
  *   make fuzz && build/fuzz/fuzz_mime tests/fuzz/corpus/mime
  * The seed corpus is the fixed messages of tests/unit/test_mime.c
- * (LIAISONBOT_WRITE_CORPUS=dir build/default/tests/test_mime). */
+ * (LIAISONBOT_WRITE_CORPUS=tests/fuzz/corpus/mime
+ *  build/default/tests/test_mime). */
 #include <stdint.h>
 
 #include "mime.h"

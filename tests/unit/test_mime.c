@@ -231,6 +231,29 @@ static const struct mime_case cases[] = {
 	  "--actual--\n",
 	  "bb@example.com", "broken", NULL, "x@example.com", NULL, NULL,
 	  F(BROKEN_MIME), F(BAD_DATE) | F(NO_FROM), 0 },
+	{ "missing end boundary",
+	  "From: x@example.com\n"
+	  "Subject: cut\n"
+	  "Date: Fri, 8 Mar 2024 08:00:00 +0000\n"
+	  "Message-ID: <cut@example.com>\n"
+	  "Content-Type: multipart/mixed; boundary=b\n"
+	  "\n"
+	  "--b\n"
+	  "Content-Type: text/plain\n"
+	  "\n"
+	  "cut short\n",
+	  "cut@example.com", NULL, NULL, NULL, "cut short", NULL,
+	  F(BROKEN_MIME), F(NO_TEXT), 0 },
+	{ "conflicting content-type parameters",
+	  "From: x@example.com\n"
+	  "Subject: params\n"
+	  "Date: Fri, 8 Mar 2024 08:00:00 +0000\n"
+	  "Message-ID: <params@example.com>\n"
+	  "Content-Type: text/plain; charset=\"utf-8\"; charset=latin1\n"
+	  "\n"
+	  "params\n",
+	  "params@example.com", NULL, NULL, NULL, "params", NULL,
+	  F(BROKEN_MIME), 0, 0 },
 	{ "multipart without boundary",
 	  "From: x@example.com\n"
 	  "Subject: nb\n"
@@ -795,14 +818,16 @@ test_big_attachment(void)
 	}
 }
 
-/* Fixed messages become the fuzzer's seed corpus. */
+/* Fixed messages become the fuzzer's seed corpus, named by content as
+ * libFuzzer names its own. */
 static void
 write_corpus(const char *dir)
 {
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
-		g_autofree char *path = g_strdup_printf("%s/case-%02zu.eml",
-		    dir, i);
 		size_t len = cases[i].len ? cases[i].len : strlen(cases[i].raw);
+		g_autofree char *sum = g_compute_checksum_for_data(
+		    G_CHECKSUM_SHA1, (const guchar *)cases[i].raw, len);
+		g_autofree char *path = g_build_filename(dir, sum, NULL);
 
 		if (!g_file_set_contents(path, cases[i].raw, (gssize)len, NULL))
 			diag("cannot write %s", path);
