@@ -24,7 +24,7 @@ SANFLAGS   :=
 CFLAGS     ?= -O2 -g
 endif
 
-PKGS       := glib-2.0 gmime-3.0 libcurl sqlite3 libical gnutls
+PKGS       := glib-2.0 gmime-3.0 libcurl sqlite3 libical gnutls libxml-2.0
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libetpan)
 # Debian's libetpan.pc adds a no-PIE link spec that breaks sanitizer builds.
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -letpan

@@ -1,0 +1,44 @@
+/* mime.h: GMime -> struct message. The only module that speaks GMime to
+ * parse mail; every other stage sees the plain struct message. */
+#ifndef LIAISONBOT_MIME_H
+#define LIAISONBOT_MIME_H
+
+#include <gmime/gmime.h>
+
+#include "message.h"
+
+/* GMime 3.2 ships no autoptr cleanups; declared once, here. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeMessage, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeParser, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeStream, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeObject, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeFilter, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeParserOptions, g_mime_parser_options_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(InternetAddressList, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeReferences, g_mime_references_free)
+
+/* Limits that keep hostile mail to bounded memory and time. Reaching one
+ * sets MESSAGE_FLAG_TRUNCATED. */
+#define MIME_TEXT_MAX (1024 * 1024)	/* bytes of message->text */
+#define MIME_HTML_MAX (4 * 1024 * 1024)	/* bytes of HTML read per part */
+#define MIME_DEPTH_MAX 64		/* multipart / message nesting */
+#define MIME_PARTS_MAX 10000		/* MIME parts looked at */
+#define MIME_HEADER_MAX (16 * 1024)	/* bytes of one header value */
+#define MIME_HEADERS_MAX 1000		/* entries of message->headers */
+
+/* Domain of the Message-ID made up for mail without one. */
+#define MIME_HASH_DOMAIN "liaisonbot.invalid"
+
+/* Initializes GMime (and libxml2) once; later calls do nothing.
+ * Thread-safe. */
+void mime_init(void);
+
+/* Parses one message as received. Never fails and never returns NULL:
+ * what is broken is recorded in message->flags (enum message_flag).
+ * Keeps a reference to raw in message->raw. A leading mbox "From " line is
+ * skipped. Fills every field of struct message except the verdict,
+ * including own_text (text.h) and the thread keys (thread.h). Calls
+ * mime_init() if needed. Caller frees with message_free(). */
+struct message *mime_parse(GBytes *raw, gint64 arrival);
+
+#endif
