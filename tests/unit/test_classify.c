@@ -1,8 +1,7 @@
 /* test_classify.c: the default rules (config/rules.conf) against the corpus
  * of IESG-list mail in tests/data/corpus/, parsed by mime_parse; the
- * expected verdicts are in tests/data/corpus/EXPECTED. Also the verdict
- * arithmetic (thresholds, ties, kind, reasons, breaking) on small rule
- * sets and hand-built messages. */
+ * expected verdicts are in tests/data/corpus/EXPECTED. The verdict
+ * arithmetic on small rule sets is test_rules.c's. */
 #include <string.h>
 
 #include "classify.h"
@@ -203,126 +202,17 @@ out:
 	rules_free(ruleset);
 }
 
-static const char verdict_rules[] =
-	"threshold process 5\n"
-	"threshold architecture 5\n"
-	"threshold external 5\n"
-	"threshold routine 4\n"
-	"breaking-threshold 12\n"
-	"p-big      process       +6  subject word big   kind=p-big\n"
-	"p-small    process       +3  subject word small kind=p-small\n"
-	"a-big      architecture  +6  subject word arch  kind=a-big\n"
+static const char explain_rules[] =
+	"p-big      process       +6  subject word big\n"
 	"e-big      external      +6  subject word ext   kind=e-big\n"
-	"e-minus    external      -4  subject word minus\n"
 	"e-break    external      +1  subject word flash breaking\n"
-	"r-big      routine       +6  subject word dull  kind=r-big\n"
-	"r-flash    routine       +1  subject word rflash breaking\n"
-	"p-huge     process       +9  subject word huge\n"
 	"secret     confidential  -   subject word secret\n";
-
-/* Subject -> verdict for the small rule set above. */
-static const struct {
-	const char *subject;
-	enum verdict_category category;
-	int score;
-	bool breaking;
-	bool confidential;
-	const char *kind;
-	const char *reasons;
-} verdict_cases[] = {
-	{ "nothing here", CATEGORY_NONE, 0, false, false, NULL, "" },
-	{ "small", CATEGORY_NONE, 3, false, false, NULL, "p-small(+3)" },
-	{ "big", CATEGORY_PROCESS, 6, false, false, "p-big", "p-big(+6)" },
-	{ "small big", CATEGORY_PROCESS, 9, false, false, "p-big",
-	  "p-big(+6) p-small(+3)" },
-	/* A tie goes to process, then architecture, external, routine. */
-	{ "ext big", CATEGORY_PROCESS, 6, false, false, "p-big",
-	  "p-big(+6) e-big(+6)" },
-	{ "ext arch dull", CATEGORY_ARCHITECTURE, 6, false, false, "a-big",
-	  "a-big(+6) e-big(+6) r-big(+6)" },
-	{ "ext dull", CATEGORY_EXTERNAL, 6, false, false, "e-big",
-	  "e-big(+6) r-big(+6)" },
-	/* Negative weights pull a category under its threshold. */
-	{ "ext minus", CATEGORY_NONE, 2, false, false, NULL,
-	  "e-big(+6) e-minus(-4)" },
-	{ "ext minus dull", CATEGORY_ROUTINE, 6, false, false, "r-big",
-	  "e-big(+6) e-minus(-4) r-big(+6)" },
-	/* Breaking by rule, by score; never routine, none, confidential. */
-	{ "ext flash", CATEGORY_EXTERNAL, 7, true, false, "e-big",
-	  "e-big(+6) e-break(+1)" },
-	{ "flash", CATEGORY_NONE, 1, false, false, NULL, "e-break(+1)" },
-	{ "dull rflash", CATEGORY_ROUTINE, 7, false, false, "r-big",
-	  "r-big(+6) r-flash(+1)" },
-	{ "big huge", CATEGORY_PROCESS, 15, true, false, "p-big",
-	  "p-big(+6) p-huge(+9)" },
-	{ "big huge secret", CATEGORY_PROCESS, 15, false, true, "p-big",
-	  "p-big(+6) p-huge(+9) secret(confidential)" },
-	{ "ext flash secret", CATEGORY_EXTERNAL, 7, false, true, "e-big",
-	  "e-big(+6) e-break(+1) secret(confidential)" },
-	/* kind: the strongest fired rule of the winner that has one. */
-	{ "huge small", CATEGORY_PROCESS, 12, true, false, "p-small",
-	  "p-small(+3) p-huge(+9)" },
-};
-
-static void
-test_verdicts(void)
-{
-	g_autoptr(GError) error = NULL;
-	struct ruleset *ruleset = rules_parse("verdict.rules", verdict_rules,
-	    &error);
-
-	if (!ok(ruleset != NULL, "verdict rules parse")) {
-		diag("%s", error->message);
-		return;
-	}
-	for (size_t i = 0; i < G_N_ELEMENTS(verdict_cases); i++) {
-		struct message *message = message_new();
-		const struct verdict *verdict = &message->verdict;
-
-		g_free(message->subject);
-		message->subject = g_strdup(verdict_cases[i].subject);
-		classify_message(ruleset, message);
-		ok(verdict->category == verdict_cases[i].category &&
-		    verdict->score == verdict_cases[i].score &&
-		    verdict->breaking == verdict_cases[i].breaking &&
-		    verdict->confidential == verdict_cases[i].confidential,
-		    "verdict \"%s\": %s %d%s%s", verdict_cases[i].subject,
-		    verdict_category_name(verdict_cases[i].category),
-		    verdict_cases[i].score,
-		    verdict_cases[i].breaking ? " breaking" : "",
-		    verdict_cases[i].confidential ? " confidential" : "");
-		is_str(verdict->kind, verdict_cases[i].kind, "verdict \"%s\": "
-		    "kind", verdict_cases[i].subject);
-		is_str(verdict->reasons, verdict_cases[i].reasons,
-		    "verdict \"%s\": reasons", verdict_cases[i].subject);
-		message_free(message);
-	}
-	/* The configuration can override the file's breaking threshold. */
-	{
-		struct message *message = message_new();
-
-		g_free(message->subject);
-		message->subject = g_strdup("big");
-		rules_set_breaking_threshold(ruleset, 6);
-		classify_message(ruleset, message);
-		ok(message->verdict.breaking, "breaking threshold lowered "
-		    "to 6: score 6 is breaking");
-		rules_set_breaking_threshold(ruleset, 0);
-		g_free(message->subject);
-		message->subject = g_strdup("big huge");
-		classify_message(ruleset, message);
-		ok(!message->verdict.breaking, "breaking threshold off: "
-		    "score 15 is not breaking");
-		message_free(message);
-	}
-	rules_free(ruleset);
-}
 
 /* classify_explain names the verdict and every rule that fired. */
 static void
 test_explain(void)
 {
-	struct ruleset *ruleset = rules_parse("verdict.rules", verdict_rules,
+	struct ruleset *ruleset = rules_parse("explain.rules", explain_rules,
 	    NULL);
 	struct message *message = message_new();
 	g_autofree char *text = NULL;
@@ -347,7 +237,6 @@ test_explain(void)
 int
 main(void)
 {
-	test_verdicts();
 	test_explain();
 	test_corpus_redaction();
 	test_corpus();
