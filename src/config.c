@@ -205,6 +205,10 @@ config_parse_duration(const char *text, int *seconds)
 		case '\0': case ' ': unit = 1; break;
 		default: return false;
 		}
+		/* Checked before multiplying: "9999999999999999d" must not
+		 * overflow into a small, plausible duration. */
+		if (n > G_MAXINT / unit)
+			return false;
 		total += n * unit;
 		if (total > G_MAXINT)
 			return false;

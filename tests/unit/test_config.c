@@ -55,6 +55,9 @@ static const struct {
 	{ "[imap]\npassword = a\npassword_command = echo b\n",
 	  "F:1: [imap]: expected at most one of password, password_file and "
 	  "password_command" },
+	{ "[imap]\npoll_interval = 99999999999999999d\n",
+	  "F:2: [imap] poll_interval: expected a duration (90s, 15m, 24h, 1d) "
+	  "in seconds 10..86400, got '99999999999999999d'" },
 	{ "[imap]\nhost = caf\xe9\n", "F:2: expected UTF-8 text" },
 	{ "[smtp]\nurl = http://example.org\n",
 	  "F:2: [smtp] url: expected smtp://HOST[:PORT] or smtps://HOST[:PORT], "
