@@ -86,12 +86,22 @@ bench: $(BIN) $(HELPER_BINS)
 
 FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS  := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRCS))
-FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer -g -O1
+FUZZ_OBJS  := $(patsubst src/%.c,build/fuzz/src/%.o,$(filter-out src/main.c,$(SRCS)))
+# UBSan findings must abort, or libFuzzer never sees them.
+FUZZ_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+              -fno-omit-frame-pointer -g -O1
 fuzz: $(FUZZ_BINS)
-build/fuzz/%: tests/fuzz/%.c $(filter-out src/main.c,$(SRCS))
+# One instrumented archive: each target links only the modules it uses.
+build/fuzz/src/%.o: src/%.c
 	@mkdir -p $(@D)
-	clang -std=gnu11 $(CPPFLAGS) -Itests $(PKG_CFLAGS) $(FUZZ_FLAGS) -o $@ \
-		$< $(filter-out src/main.c,$(SRCS)) $(PKG_LIBS)
+	clang -std=gnu11 $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_FLAGS) \
+		-fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+build/fuzz/libliaisonbot.a: $(FUZZ_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+build/fuzz/%: tests/fuzz/%.c build/fuzz/libliaisonbot.a
+	clang -std=gnu11 $(CPPFLAGS) -Itests $(PKG_CFLAGS) $(FUZZ_FLAGS) \
+		-fsanitize=fuzzer -o $@ $< build/fuzz/libliaisonbot.a $(PKG_LIBS)
 
 demo:
 	contrib/demo.sh
@@ -115,4 +125,5 @@ uninstall:
 clean:
 	rm -rf build
 
--include $(LIB_OBJS:.o=.d) $(BUILD)/src/main.d $(UNIT_BINS:=.d)
+-include $(LIB_OBJS:.o=.d) $(BUILD)/src/main.d $(UNIT_BINS:=.d) \
+	$(FUZZ_OBJS:.o=.d)

@@ -205,6 +205,10 @@ config_parse_duration(const char *text, int *seconds)
 		case '\0': case ' ': unit = 1; break;
 		default: return false;
 		}
+		/* Checked before multiplying: "9999999999999999d" must not
+		 * overflow into a small, plausible duration. */
+		if (n > G_MAXINT / unit)
+			return false;
 		total += n * unit;
 		if (total > G_MAXINT)
 			return false;
@@ -232,6 +236,11 @@ config_scan_lines(const char *path, const char *text,
 		guint line = i + 1;
 		char *eq;
 
+		if (!g_utf8_validate(row, -1, NULL)) {
+			g_string_append_printf(errors,
+			    "%s:%u: expected UTF-8 text\n", path, line);
+			continue;
+		}
 		if (*row == '\0' || *row == '#' || *row == ';')
 			continue;
 		if (*row == '[') {
@@ -582,32 +591,50 @@ config_new(void)
 	return config;
 }
 
+/* A NUL byte would silently end the text for GKeyFile: refuse it. */
+static bool
+config_check_nul(const char *name, const char *text, gsize length,
+    GString *errors)
+{
+	const char *nul = memchr(text, '\0', length);
+	guint line = 1;
+
+	if (nul == NULL)
+		return true;
+	for (const char *p = text; p < nul; p++)
+		line += *p == '\n';
+	config_report(errors, name, line, "unexpected NUL byte");
+	return false;
+}
+
 struct config *
-config_load(const char *path, GError **error)
+config_load_data(const char *name, const char *text, gssize length,
+    GError **error)
 {
 	struct config *config = config_new();
 	g_autoptr(GKeyFile) file = NULL;
 	g_autoptr(GError) local = NULL;
 	g_autoptr(GString) errors = g_string_new(NULL);
-	g_autofree char *text = NULL;
+	g_autofree char *copy = NULL;
 	struct config_lines lines;
 
 	lines.lines = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    NULL);
-	if (path == NULL)
+	if (name == NULL)
 		goto derive;
-	config->path = g_strdup(path);
-	if (!g_file_get_contents(path, &text, NULL, &local)) {
-		g_string_append_printf(errors, "%s\n", local->message);
+	config->path = g_strdup(name);
+	if (length < 0)
+		length = (gssize)strlen(text);
+	if (!config_check_nul(name, text, (gsize)length, errors))
 		goto out;
-	}
-	config_scan_lines(path, text, &lines, errors);
+	copy = g_strndup(text, (gsize)length);
+	config_scan_lines(name, copy, &lines, errors);
 	if (errors->len > 0)
 		goto out;
 	file = g_key_file_new();
-	if (!g_key_file_load_from_data(file, text, (gsize)-1, G_KEY_FILE_NONE,
-	    &local)) {
-		config_report(errors, path, 0, "%s", local->message);
+	if (!g_key_file_load_from_data(file, copy, (gsize)length,
+	    G_KEY_FILE_NONE, &local)) {
+		config_report(errors, name, 0, "%s", local->message);
 		goto out;
 	}
 	config_read_keys(config, file, &lines, errors);
@@ -622,6 +649,23 @@ out:
 	g_set_error_literal(error, LB_ERROR, LB_ERROR_CONFIG, errors->str);
 	config_free(config);
 	return NULL;
+}
+
+struct config *
+config_load(const char *path, GError **error)
+{
+	g_autoptr(GError) local = NULL;
+	g_autofree char *text = NULL;
+	gsize length;
+
+	if (path == NULL)
+		return config_load_data(NULL, NULL, 0, error);
+	if (!g_file_get_contents(path, &text, &length, &local)) {
+		g_set_error_literal(error, LB_ERROR, LB_ERROR_CONFIG,
+		    local->message);
+		return NULL;
+	}
+	return config_load_data(path, text, (gssize)length, error);
 }
 
 static const char *

@@ -106,6 +106,11 @@ char *config_find(const char *explicit_path);
  * is reported, one "path:line: what was expected" per line, in a single
  * LB_ERROR_CONFIG error. */
 struct config *config_load(const char *path, GError **error);
+/* The same for text already in memory (length -1: NUL-terminated); name
+ * stands for the file in messages and relative paths. NULL name: defaults
+ * only. */
+struct config *config_load_data(const char *name, const char *text,
+    gssize length, GError **error);
 void config_free(struct config *config);
 
 /* Check that the keys a feature needs ("imap", "smtp", "drafts") are set. */

@@ -1,5 +1,6 @@
 /* test_config.c: config loading, defaults, every error with its line. */
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -54,6 +55,10 @@ static const struct {
 	{ "[imap]\npassword = a\npassword_command = echo b\n",
 	  "F:1: [imap]: expected at most one of password, password_file and "
 	  "password_command" },
+	{ "[imap]\npoll_interval = 99999999999999999d\n",
+	  "F:2: [imap] poll_interval: expected a duration (90s, 15m, 24h, 1d) "
+	  "in seconds 10..86400, got '99999999999999999d'" },
+	{ "[imap]\nhost = caf\xe9\n", "F:2: expected UTF-8 text" },
 	{ "[smtp]\nurl = http://example.org\n",
 	  "F:2: [smtp] url: expected smtp://HOST[:PORT] or smtps://HOST[:PORT], "
 	  "got 'http://example.org'" },
@@ -79,6 +84,27 @@ test_bad_files(void)
 		is_str(lines[0], want, "bad file %zu: message", i);
 		config_free(config);
 	}
+}
+
+/* Text in memory: a NUL byte would end GKeyFile's reading early. */
+static void
+test_load_data(void)
+{
+	static const char text[] = "[imap]\nhost = a\0\nuser = b\n";
+	g_autoptr(GError) error = NULL;
+	struct config *config = config_load_data("mem.conf", text,
+	    sizeof(text) - 1, &error);
+
+	ok(config == NULL && error != NULL, "NUL byte refused");
+	is_str(error ? error->message : "", "mem.conf:2: unexpected NUL byte",
+	    "NUL byte: message names the line");
+	config_free(config);
+	g_clear_error(&error);
+	config = config_load_data("mem.conf", "[imap]\nhost = a\n", -1,
+	    &error);
+	ok(config != NULL && strcmp(config->imap.host, "a") == 0,
+	    "NUL-terminated text loads");
+	config_free(config);
 }
 
 static void
@@ -196,7 +222,7 @@ test_example_loads(void)
 
 	ok(config != NULL, "config --example output loads cleanly%s%s",
 	    error ? ": " : "", error ? error->message : "");
-	ok(strstr(text, "#password_command = ") != NULL,
+	ok(strstr(text, "\n#password_command =\n") != NULL,
 	    "example lists password_command");
 	config_free(config);
 }
@@ -207,6 +233,7 @@ main(void)
 	tmpdir = g_dir_make_tmp("test_config.XXXXXX", NULL);
 	test_bad_files();
 	test_all_errors_reported();
+	test_load_data();
 	test_defaults_and_values();
 	test_durations();
 	test_secrets();
