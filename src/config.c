@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "error.h"
+#include "schedule.h"
 
 enum config_type {
 	CONFIG_STRING,
@@ -129,19 +130,20 @@ static const struct config_key config_keys[] = {
 	{ "drafts", "timezone", CONFIG_STRING, AT(drafts.timezone), "UTC", NULL,
 	  "zone for dates shown in drafts (IANA name)" },
 
-	{ "digest", "schedule", CONFIG_LIST, AT(digest.schedule), NULL, NULL,
-	  "when digests are drafted: 'thu 18:00 UTC', 'before-iab 24h', "
-	  "'after-iesg 2h'" },
+	{ "digest", "schedule", CONFIG_LIST, AT(digest.schedule),
+	  "thu 18:00 UTC", NULL, "when digests are drafted: 'thu 18:00 UTC' "
+	  "(after the IESG telechat), 'before-iab 24h', 'after-iesg 2h', "
+	  "'daily 07:00 Europe/Berlin'; empty: only on demand" },
 	{ "digest", "calendar", CONFIG_STRING, AT(digest.calendar), NULL, NULL,
 	  "iCalendar file or https URL with IAB and IESG meetings" },
 	{ "digest", "calendar_refresh", CONFIG_DURATION,
 	  AT(digest.calendar_refresh), "1d", "60..2592000",
 	  "how often a calendar URL is fetched again" },
 	{ "digest", "iab_meeting_pattern", CONFIG_STRING,
-	  AT(digest.iab_meeting_pattern), "IAB (Business|Informal) Meeting",
+	  AT(digest.iab_meeting_pattern), SCHEDULE_DEFAULT_IAB_PATTERN,
 	  NULL, "regex on event summaries marking IAB meetings" },
 	{ "digest", "iesg_meeting_pattern", CONFIG_STRING,
-	  AT(digest.iesg_meeting_pattern), "IESG (Formal |Informal )?Telechat",
+	  AT(digest.iesg_meeting_pattern), SCHEDULE_DEFAULT_IESG_PATTERN,
 	  NULL, "regex on event summaries marking IESG meetings" },
 	{ "digest", "skip_empty", CONFIG_BOOL, AT(digest.skip_empty), "false",
 	  NULL, "draft nothing for a period with nothing of note" },
