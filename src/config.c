@@ -582,6 +582,23 @@ config_find(const char *explicit_path)
 	return NULL;
 }
 
+/* INI files often use ';' comment lines, which GKeyFile does not know. */
+static void
+config_semicolon_comments(char *text)
+{
+	for (char *line = text; line != NULL && *line != '\0';) {
+		char *p = line;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == ';')
+			*p = '#';
+		line = strchr(line, '\n');
+		if (line != NULL)
+			line++;
+	}
+}
+
 static struct config *
 config_new(void)
 {
@@ -633,6 +650,7 @@ config_load_data(const char *name, const char *text, gssize length,
 	config_scan_lines(name, copy, &lines, errors);
 	if (errors->len > 0)
 		goto out;
+	config_semicolon_comments(copy);
 	file = g_key_file_new();
 	if (!g_key_file_load_from_data(file, copy, (gsize)length,
 	    G_KEY_FILE_NONE, &local)) {
