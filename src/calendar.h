@@ -80,9 +80,11 @@ guint calendar_event_count(const struct calendar *calendar);
  * release it with g_array_unref. Never fails.
  *
  * Handles RRULE (COUNT, UNTIL, INTERVAL, BY*; not SECONDLY or MINUTELY),
- * RDATE (date, date-time, period), EXDATE, RECURRENCE-ID overrides (a
- * moved instance replaces the one it names; RANGE is ignored) and
- * STATUS:CANCELLED on whole events and on single overrides.
+ * RDATE (date, date-time, period), EXDATE (a DATE on a timed event drops
+ * that day), RECURRENCE-ID overrides (a moved instance replaces the one it
+ * names and keeps the master's length unless it has its own; RANGE is
+ * ignored; one without a master stands alone) and STATUS:CANCELLED on
+ * whole events (overrides included) and on single overrides.
  *
  * Times: a TZID is looked up in the file's VTIMEZONEs first, then in the
  * system zones (a prefix such as "/mozilla.org/20050126_1/" is dropped);
