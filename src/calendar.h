@@ -95,9 +95,11 @@ guint calendar_event_count(const struct calendar *calendar);
  *
  * A window longer than CALENDAR_MAX_WINDOW is shortened to it; an event
  * over CALENDAR_MAX_STEPS_PER_EVENT steps or CALENDAR_MAX_INSTANCES_PER_EVENT
- * instances is cut there, and the whole expansion stops after
- * CALENDAR_MAX_INSTANCES instances or CALENDAR_MAX_EXPAND_USEC. Any cut
- * sets *truncated (may be NULL). */
+ * instances is cut there; a rule starting more than 50000 of its periods
+ * (hours, days, weeks ...) before the window's end is not stepped at all
+ * (libical could search that long inside one call); the whole expansion
+ * stops after CALENDAR_MAX_INSTANCES instances or CALENDAR_MAX_EXPAND_USEC.
+ * Any cut sets *truncated (may be NULL). */
 GArray *calendar_expand(const struct calendar *calendar, gint64 from,
     gint64 to, bool *truncated);
 

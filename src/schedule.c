@@ -1,4 +1,5 @@
 /* schedule.c: digest schedule rules and their fire times. */
+#include <stdarg.h>
 #include <string.h>
 
 #include "error.h"

@@ -1,7 +1,10 @@
 /* fuzz_calendar.c: libFuzzer target for iCalendar feeds. The input is
  * loaded as a calendar from memory, one year of it is expanded, and the
  * meeting rules of a fixed schedule are evaluated against it. Must never
- * crash, leak or run away (every expansion is capped in steps and time). */
+ * crash, leak or run away (every expansion is capped in steps and time).
+ *   make fuzz && mkdir -p /tmp/corpus && build/fuzz/fuzz_calendar \
+ *     -dict=tests/fuzz/calendar.dict -max_total_time=60 \
+ *     /tmp/corpus tests/fuzz/corpus/calendar */
 #include <stdint.h>
 #include <string.h>
 
