@@ -111,6 +111,11 @@ is "$(delivered)" 1 "delivered once"
 is "$(count "SELECT category FROM messages WHERE \
 message_id = 'statement-2026-11@ietf.org'")" process \
 	"a copy is in the store under HOME (the pipe, config found from HOME)"
+count "SELECT writefile('$work/raw', raw) FROM raw_messages r JOIN messages m \
+ON m.id = r.message WHERE m.message_id = 'statement-2026-11@ietf.org'" >/dev/null
+same_text "$work/raw" "$data/process.eml" &&
+    ! grep -q '^X-Liaison-' "$work/raw"
+ok $? "the copy is the message as it arrived, before the filter"
 
 deliver "$data/routine.eml"
 ok "$(test -n "$(only .Liaison.routine)"; echo $?)" \
