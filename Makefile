@@ -56,6 +56,17 @@ $(BUILD)/src/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
+# Installed paths and the version are compiled in: rebuild what uses them
+# when they change (make PREFIX=/usr after a plain make).
+PATHS_STAMP := $(BUILD)/paths.stamp
+PATHS_TEXT  := $(VERSION) $(DATADIR) $(SYSCONFDIR)
+$(PATHS_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(PATHS_TEXT)' | cmp -s - $@ || echo '$(PATHS_TEXT)' >$@
+$(patsubst %,$(BUILD)/src/%.o,main config render calendar_fetch): $(PATHS_STAMP)
+.PHONY: FORCE
+FORCE:
+
 $(LIB): $(LIB_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^

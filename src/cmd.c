@@ -55,14 +55,16 @@ bool
 cmd_parse_options(struct cmd_context *ctx, const struct cmd *cmd,
     const GOptionEntry *entries, int *argc, char ***argv, int *status)
 {
-	g_autofree char *usage = g_strdup_printf("%s %s", cmd->name,
-	    cmd->args);
-	g_autoptr(GOptionContext) context = g_option_context_new(usage);
+	g_autofree char *prgname = g_strdup_printf("liaisonbot %s",
+	    cmd->name);
+	g_autoptr(GOptionContext) context = g_option_context_new(cmd->args);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GArray) all = cmd_entries(ctx, entries);
 	GOptionGroup *group = g_option_group_new(cmd->name, cmd->summary,
 	    "Show options", ctx, NULL);
 
+	/* --help then reads "liaisonbot ingest [OPTION…] ARGS". */
+	g_set_prgname(prgname);
 	g_option_context_set_summary(context, cmd->summary);
 	g_option_group_add_entries(group, (GOptionEntry *)all->data);
 	g_option_context_set_main_group(context, group);
