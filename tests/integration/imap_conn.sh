@@ -195,21 +195,39 @@ ok $? "dovecot_reset_uidvalidity gives INBOX a new UIDVALIDITY"
 imaps idle INBOX 1
 [ $rc -eq 0 ] && has '^no new mail' "$T/out"
 ok $? "IDLE ends quietly when nothing arrives"
-timeout 60 "$probe_bin" --user "$DOVECOT_USER" --password-env DOVECOT_PASSWORD \
-	--port "$DOVECOT_IMAPS_PORT" --ca-file "$DOVECOT_CA" idle INBOX 30 \
-	>"$T/idle.out" 2>"$T/idle.err" &
-idle_pid=$!
-i=0
-until has '^idling' "$T/idle.out" || [ $i -ge 200 ]; do
-	sleep 0.05
-	i=$((i + 1))
-done
+# idle_in_background: the probe idles on INBOX (up to 30 s); returns once
+# it says it is idling (bounded wait), its PID in $idle_pid.
+idle_in_background()
+{
+	: >"$T/idle.out"
+	timeout 60 "$probe_bin" --user "$DOVECOT_USER" \
+		--password-env DOVECOT_PASSWORD --port "$DOVECOT_IMAPS_PORT" \
+		--ca-file "$DOVECOT_CA" idle INBOX 30 >"$T/idle.out" \
+		2>"$T/idle.err" &
+	idle_pid=$!
+	i=0
+	until has '^idling' "$T/idle.out" || [ $i -ge 200 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+idle_in_background
 dovecot_deliver INBOX "$T/msg/00001.eml"
 wait $idle_pid
 rc=$?
 [ $rc -eq 0 ] && has '^new mail after [0-9]' "$T/idle.out" &&
 	awk '/^new mail after/ { exit !($4 < 10) }' "$T/idle.out"
 ok $? "IDLE wakes on a delivery: $(tail -n1 "$T/idle.out")"
+
+idle_in_background
+start=$(date +%s)
+dovecot_kill
+wait $idle_pid
+rc=$?
+elapsed=$(($(date +%s) - start))
+[ $rc -eq 75 ] && [ $elapsed -lt 10 ]
+ok $? "server killed during IDLE: temporary error after ${elapsed} s: $(cat "$T/idle.err")"
+dovecot_restart
 
 # --- memory: once under valgrind (not for sanitizer builds) ---------------
 if ! command -v valgrind >/dev/null || ldd "$probe_bin" | grep -q libasan; then

@@ -96,6 +96,7 @@ dovecot_write_conf()
 			# Unprivileged: every service runs as us, nothing chroots.
 			echo "default_login_user = $(id -un)"
 			echo "default_internal_user = $(id -un)"
+			echo "default_internal_group = $(id -gn)"
 			for s in imap-login anvil; do
 				echo "service $s {"
 				echo "  chroot ="
