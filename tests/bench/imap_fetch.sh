@@ -13,6 +13,7 @@ batch=${2:-1000}
 
 [ -x "$probe" ] || { echo "build $probe first (make unit-tests)"; exit 1; }
 trap 'dovecot_stop' EXIT
+trap 'exit 1' INT TERM HUP
 dovecot_start
 messages_generate "$DOVECOT_DIR/gen" "$count"
 dovecot_import INBOX "$DOVECOT_DIR/gen" || exit 1

@@ -47,7 +47,7 @@ has()
 }
 
 trap 'dovecot_stop' EXIT
-trap 'exit 1' INT TERM
+trap 'exit 1' INT TERM HUP
 dovecot_start
 T=$DOVECOT_DIR/test
 mkdir -p "$T"
