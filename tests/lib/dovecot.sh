@@ -6,7 +6,8 @@
 # contrib/install-deps.sh --test when it is missing) and as an ordinary user.
 #
 #   dovecot_start          start the server; exports the variables below
-#   dovecot_stop           stop it by PID and remove the directory (trap EXIT)
+#   dovecot_stop           stop it by PID and remove the directory; a test
+#                          says: trap dovecot_stop EXIT; trap 'exit 1' INT TERM HUP
 #   dovecot_kill           SIGKILL the master and its children (fault tests)
 #   dovecot_freeze / dovecot_thaw  SIGSTOP / SIGCONT every child of the
 #                          master: a server that stops answering
