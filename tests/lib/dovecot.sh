@@ -20,6 +20,8 @@
 #   dovecot_status F       print "UIDVALIDITY UIDNEXT MESSAGES" of folder F
 #   dovecot_reset_uidvalidity F  forget F's UIDs: new UIDVALIDITY, UIDs
 #                          renumbered from 1 as after a lost dovecot-uidlist
+#   dovecot_doveadm ARGS   doveadm against this instance
+#   dovecot_free_port      a port nobody listens on (for "refused" tests)
 #
 # Exported: DOVECOT_DIR DOVECOT_CONF DOVECOT_LOG DOVECOT_USER DOVECOT_PASSWORD
 #   DOVECOT_IMAP_PORT (IMAP, STARTTLS offered) DOVECOT_IMAPS_PORT (IMAPS)
