@@ -23,7 +23,8 @@ valgrind_wrap() {
 #!/bin/sh
 LIAISONBOT_REGEX_JIT=0 exec valgrind -q --error-exitcode=99 --leak-check=full \\
 	--errors-for-leak-kinds=definite --show-leak-kinds=definite \\
-	--suppressions="$PWD/tests/valgrind.supp" "$1" "\$@"
+	--suppressions="$PWD/tests/valgrind.supp" \\
+	--suppressions="$PWD/tests/lib/libetpan.supp" "$1" "\$@"
 WRAP
 	chmod +x "$wrapper"
 	echo "$wrapper"
