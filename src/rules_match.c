@@ -23,38 +23,97 @@ cut_length(const char *string, size_t len, size_t max)
 	return n;
 }
 
-char *
-rules_fold(const char *text, size_t len, bool keep_case, size_t *out_len)
+/* What folding makes of each ASCII byte, lower-casing or keeping case:
+ * the byte it becomes, or 0 for white space and NUL. Non-ASCII takes the
+ * slow path, where Unicode white space (the no-break space of HTML mail,
+ * em spaces...) is found too. */
+static guint8 fold_lower[128], fold_keep[128];
+
+static void
+fold_tables_init(void)
 {
-	char *out = g_malloc(len + 1);
-	bool ascii = true;
-	bool space = false;
+	static gsize done;
+
+	if (!g_once_init_enter(&done))
+		return;
+	for (unsigned c = 1; c < 128; c++) {
+		bool space = c == ' ' || (c >= '\t' && c <= '\r');
+
+		fold_keep[c] = space ? 0 : (guint8)c;
+		fold_lower[c] = space ? 0 : (guint8)g_ascii_tolower((char)c);
+	}
+	g_once_init_leave(&done, 1);
+}
+
+/* One non-ASCII character (or invalid byte) at *p: appended to out, or
+ * as white space. Returns the new length; advances *p. */
+static size_t
+fold_high(const guchar **p, const guchar *end, bool keep_case, char *out,
+    size_t n, bool *valid)
+{
+	const guchar *next;
+	gunichar u = g_utf8_get_char_validated((const char *)*p, end - *p);
+
+	if (u >= 0x110000) {
+		*valid = false;
+		out[n++] = (char)*(*p)++;	/* not UTF-8: kept as is */
+		return n;
+	}
+	next = (const guchar *)g_utf8_next_char(*p);
+	/* All that PCRE's \s matches (it runs with Unicode properties) must
+	 * fold into a space, or a prefilter literal with a space could
+	 * miss. */
+	if (u == 0x85 || u == 0x180e || g_unichar_isspace(u)) {
+		if (n > 0 && out[n - 1] != ' ')
+			out[n++] = ' ';
+	} else if (keep_case) {
+		memcpy(out + n, *p, (size_t)(next - *p));
+		n += (size_t)(next - *p);
+	} else {
+		/* PCRE's caseless matching pairs s with long s. */
+		u = u == 0x17f ? 's' : g_unichar_tolower(u);
+		n += (size_t)g_unichar_to_utf8(u, out + n);
+	}
+	*p = next;
+	return n;
+}
+
+char *
+rules_fold(const char *text, size_t len, bool keep_case, size_t *out_len,
+    bool *valid)
+{
+	/* Lower case can take more bytes than upper (U+023A -> U+2C65). */
+	char *out = g_malloc(len * 2 + 1);
+	const guchar *p = (const guchar *)text, *end = p + len;
+	const guint8 *table = keep_case ? fold_keep : fold_lower;
+	bool is_valid = true;
 	size_t n = 0;
 
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)text[i];
+	fold_tables_init();
+	while (p < end) {
+		guchar c = *p;
+		guint8 folded;
 
-		if (g_ascii_isspace(c)) {
-			space = true;
+		if (G_UNLIKELY(c >= 0x80)) {
+			n = fold_high(&p, end, keep_case, out, n, &is_valid);
 			continue;
 		}
-		if (space && n > 0)
+		folded = table[c];
+		p++;
+		if (G_LIKELY(folded != 0))
+			out[n++] = (char)folded;
+		else if (c == '\0')
+			out[n++] = '\0';
+		else if (n > 0 && out[n - 1] != ' ')
 			out[n++] = ' ';
-		space = false;
-		if (c >= 0x80)
-			ascii = false;
-		out[n++] = keep_case ? (char)c : g_ascii_tolower(c);
 	}
+	if (n > 0 && out[n - 1] == ' ')
+		n--;
 	out[n] = '\0';
-	if (!ascii && !keep_case && g_utf8_validate_len(out, n, NULL)) {
-		char *folded = g_utf8_casefold(out, (gssize)n);
-
-		g_free(out);
-		out = folded;
-		n = strlen(out);
-	}
 	if (out_len != NULL)
 		*out_len = n;
+	if (valid != NULL)
+		*valid = is_valid;
 	return out;
 }
 
@@ -152,6 +211,7 @@ rules_text_clear(struct rules_text *text)
 	g_free(text->folded);
 	g_free(text->spaced);
 	g_free(text->valid);
+	g_free(text->present);
 	memset(text, 0, sizeof(*text));
 }
 
@@ -176,31 +236,103 @@ match_regex(const struct rule *rule, struct rules_text *text)
 	    NULL, NULL);
 }
 
-bool
-rules_match_text(const struct rule *rule, struct rules_text *text)
+/* Folding looks at every character anyway, so it settles validity. */
+static const char *
+folded(struct rules_text *text)
 {
+	bool valid;
+
+	if (text->folded == NULL) {
+		text->folded = rules_fold(text->text, text->len, false,
+		    &text->folded_len, &valid);
+		if (valid)
+			text->prepared_valid = true;
+	}
+	return text->folded;
+}
+
+/* The literals the ruleset's scanner finds in text, scanned once. */
+static const guint8 *
+present(const struct ruleset *ruleset, struct rules_text *text)
+{
+	const char *haystack = folded(text);
+
+	if (text->present == NULL) {
+		text->present = g_malloc(rules_scanner_bits_size(
+		    ruleset->scanner));
+		rules_scanner_scan(ruleset->scanner, haystack,
+		    text->folded_len, text->present);
+	}
+	return text->present;
+}
+
+static bool
+prefilter_passes(const struct ruleset *ruleset,
+    const struct rules_prefilter *prefilter, struct rules_text *text)
+{
+	const guint8 *bits;
+	guint found = 0;
+
+	if (prefilter->literals == NULL)
+		return true;
+	if (ruleset->scanner == NULL || prefilter->ids == NULL)
+		return rules_prefilter_passes(prefilter, folded(text),
+		    text->folded_len);
+	bits = present(ruleset, text);
+	for (guint i = 0; prefilter->literals[i] != NULL; i++) {
+		guint id = prefilter->ids[i];
+
+		if (bits[id / 8] & (1u << id % 8))
+			found |= 1u << prefilter->group[i];
+	}
+	return found == (1u << prefilter->groups) - 1;
+}
+
+/* Can rule match at all, judging by the literals in the text? */
+static bool
+literals_present(const struct ruleset *ruleset, const struct rule *rule,
+    struct rules_text *text)
+{
+	const guint8 *bits;
+
+	if (rule->match == RULE_MATCH_REGEX)
+		return prefilter_passes(ruleset, &rule->prefilter, text);
+	if (ruleset->scanner == NULL)
+		return true;		/* find_whole will look */
+	bits = present(ruleset, text);
+	return bits[rule->needle_id / 8] & (1u << rule->needle_id % 8);
+}
+
+bool
+rules_match_text(const struct ruleset *ruleset, const struct rule *rule,
+    struct rules_text *text)
+{
+	const char *haystack;
+
 	if (text->text == NULL)
+		return false;
+	if (!literals_present(ruleset, rule, text))
 		return false;
 	if (rule->match == RULE_MATCH_REGEX)
 		return match_regex(rule, text);
 	if (rule->case_sensitive) {
 		if (text->spaced == NULL)
 			text->spaced = rules_fold(text->text, text->len, true,
-			    &text->spaced_len);
+			    &text->spaced_len, NULL);
 		return find_whole(text->spaced, text->spaced_len,
 		    rule->needle, rule->needle_len);
 	}
-	if (text->folded == NULL)
-		text->folded = rules_fold(text->text, text->len, false,
-		    &text->folded_len);
-	return find_whole(text->folded, text->folded_len, rule->needle,
+	haystack = folded(text);	/* sets folded_len */
+	return find_whole(haystack, text->folded_len, rule->needle,
 	    rule->needle_len);
 }
 
 void
-rules_fields_init(struct rules_fields *fields, const struct message *message)
+rules_fields_init(struct rules_fields *fields, const struct ruleset *ruleset,
+    const struct message *message)
 {
 	memset(fields, 0, sizeof(*fields));
+	fields->ruleset = ruleset;
 	fields->message = message;
 }
 
@@ -273,7 +405,8 @@ get_field(struct rules_fields *fields, enum rule_where where)
 /* Every header of that name, one per line; header rules are few, so this
  * is built per rule rather than cached. */
 static bool
-fires_on_header(const struct rule *rule, const struct message *message)
+fires_on_header(const struct ruleset *ruleset, const struct rule *rule,
+    const struct message *message)
 {
 	struct rules_text text;
 	GString *values = NULL;
@@ -296,7 +429,7 @@ fires_on_header(const struct rule *rule, const struct message *message)
 		return false;
 	rules_text_init_owned(&text, g_string_free(values, FALSE),
 	    RULES_SCAN_MAX);
-	fired = rules_match_text(rule, &text);
+	fired = rules_match_text(ruleset, rule, &text);
 	rules_text_clear(&text);
 	return fired;
 }
@@ -306,12 +439,24 @@ rules_fires(const struct rule *rule, struct rules_fields *fields)
 {
 	switch (rule->where) {
 	case RULE_WHERE_HEADER:
-		return fires_on_header(rule, fields->message);
+		return fires_on_header(fields->ruleset, rule, fields->message);
 	case RULE_WHERE_ANY:
-		return rules_match_text(rule,
+		return rules_match_text(fields->ruleset, rule,
 		    get_field(fields, RULE_WHERE_SUBJECT)) ||
-		    rules_match_text(rule, get_field(fields, RULE_WHERE_BODY));
+		    rules_match_text(fields->ruleset, rule,
+		    get_field(fields, RULE_WHERE_BODY));
 	default:
-		return rules_match_text(rule, get_field(fields, rule->where));
+		return rules_match_text(fields->ruleset, rule,
+		    get_field(fields, rule->where));
 	}
+}
+
+bool
+rules_fields_passes(struct rules_fields *fields, enum rule_where where,
+    const struct rules_prefilter *prefilter)
+{
+	struct rules_text *text = get_field(fields, where);
+
+	return text->text != NULL &&
+	    prefilter_passes(fields->ruleset, prefilter, text);
 }
