@@ -169,6 +169,73 @@ test_corpus(void)
 	rules_free(ruleset);
 }
 
+/* The default rules give the same answers with and without their
+ * prefilters and scanner, on every corpus message, and the redaction
+ * quick test never says no when there is something to withhold. */
+static void
+test_corpus_prefilters(void)
+{
+	g_autofree char *rules_path = g_build_filename(srcdir(), "config",
+	    "rules.conf", NULL);
+	g_autofree char *dir = g_build_filename(srcdir(), "tests", "data",
+	    "corpus", NULL);
+	struct ruleset *with = rules_load(rules_path, NULL);
+	struct ruleset *without = rules_load(rules_path, NULL);
+	g_autoptr(GDir) listing = g_dir_open(dir, 0, NULL);
+	unsigned disagreements = 0, fired = 0, files = 0;
+	const char *name;
+
+	if (!ok(with != NULL && without != NULL && listing != NULL,
+	    "rules and corpus for the prefilter check"))
+		goto out;
+	ok(with->scanner != NULL, "default rules get a scanner (%u literals)",
+	    with->literals->len);
+	rules_scanner_free(without->scanner);
+	without->scanner = NULL;
+	for (guint i = 0; i < without->rules->len; i++)
+		rules_prefilter_clear(&((struct rule *)g_ptr_array_index(
+		    without->rules, i))->prefilter);
+	while ((name = g_dir_read_name(listing)) != NULL) {
+		g_autofree char *path = g_build_filename(dir, name, NULL);
+		struct message *message;
+		struct rules_fields a, b;
+		g_autofree char *before = NULL;
+		bool may;
+
+		if (!g_str_has_suffix(name, ".eml") ||
+		    (message = parse_file(path)) == NULL)
+			continue;
+		files++;
+		rules_fields_init(&a, with, message);
+		rules_fields_init(&b, without, message);
+		for (guint i = 0; i < with->rules->len; i++) {
+			const struct rule *rule = g_ptr_array_index(with->rules,
+			    i);
+			bool x = rules_fires(rule, &a);
+
+			fired += x;
+			if (x != rules_fires(g_ptr_array_index(without->rules,
+			    i), &b) && disagreements++ < 5)
+				diag("%s: rule %s differs without prefilter",
+				    name, rule->name);
+		}
+		may = confidential_may_redact(with, &a);
+		rules_fields_clear(&a);
+		rules_fields_clear(&b);
+		before = g_strdup(message->text);
+		confidential_redact(with, message);
+		if (g_strcmp0(before, message->text) != 0 && !may &&
+		    disagreements++ < 5)
+			diag("%s: redacted, but the quick test said no", name);
+		message_free(message);
+	}
+	is_int(disagreements, 0, "corpus: prefilters and scanner change no "
+	    "answer (%u files, %u rules fired)", files, fired);
+out:
+	rules_free(with);
+	rules_free(without);
+}
+
 /* The telechat package keeps its agenda but loses the management items,
  * the dial-in details and the draft minutes. */
 static void
@@ -239,6 +306,7 @@ main(void)
 {
 	test_explain();
 	test_corpus_redaction();
+	test_corpus_prefilters();
 	test_corpus();
 	return done_testing();
 }
