@@ -2,6 +2,7 @@
  * of IESG-list mail in tests/data/corpus/, parsed by mime_parse; the
  * expected verdicts are in tests/data/corpus/EXPECTED. The verdict
  * arithmetic on small rule sets is test_rules.c's. */
+#include <stdarg.h>
 #include <string.h>
 
 #include "classify.h"
@@ -12,13 +13,30 @@
 
 #define ARRIVAL 1741000000
 
-static const char *
-srcdir(void)
+/* A path under the source tree ($LIAISONBOT_SRCDIR, or here). Caller
+ * frees. */
+static char *
+source_path(const char *first, ...)
 {
 	const char *dir = g_getenv("LIAISONBOT_SRCDIR");
+	GPtrArray *parts = g_ptr_array_new();
+	const char *part;
+	char *path;
+	va_list ap;
 
-	return dir != NULL ? dir : ".";
+	g_ptr_array_add(parts, (gpointer)(dir != NULL ? dir : "."));
+	va_start(ap, first);
+	for (part = first; part != NULL; part = va_arg(ap, const char *))
+		g_ptr_array_add(parts, (gpointer)part);
+	va_end(ap);
+	g_ptr_array_add(parts, NULL);
+	path = g_build_filenamev((char **)parts->pdata);
+	g_ptr_array_free(parts, TRUE);
+	return path;
 }
+
+#define RULES_PATH() source_path("config", "rules.conf", NULL)
+#define CORPUS_DIR() source_path("tests", "data", "corpus", NULL)
 
 static struct message *
 parse_file(const char *path)
@@ -118,10 +136,8 @@ check_message(const struct ruleset *ruleset, const char *dir, char **row,
 static void
 test_corpus(void)
 {
-	g_autofree char *rules_path = g_build_filename(srcdir(), "config",
-	    "rules.conf", NULL);
-	g_autofree char *dir = g_build_filename(srcdir(), "tests", "data",
-	    "corpus", NULL);
+	g_autofree char *rules_path = RULES_PATH();
+	g_autofree char *dir = CORPUS_DIR();
 	g_autofree char *expected_path = g_build_filename(dir, "EXPECTED",
 	    NULL);
 	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash,
@@ -175,10 +191,8 @@ test_corpus(void)
 static void
 test_corpus_prefilters(void)
 {
-	g_autofree char *rules_path = g_build_filename(srcdir(), "config",
-	    "rules.conf", NULL);
-	g_autofree char *dir = g_build_filename(srcdir(), "tests", "data",
-	    "corpus", NULL);
+	g_autofree char *rules_path = RULES_PATH();
+	g_autofree char *dir = CORPUS_DIR();
 	struct ruleset *with = rules_load(rules_path, NULL);
 	struct ruleset *without = rules_load(rules_path, NULL);
 	g_autoptr(GDir) listing = g_dir_open(dir, 0, NULL);
@@ -241,10 +255,9 @@ out:
 static void
 test_corpus_redaction(void)
 {
-	g_autofree char *rules_path = g_build_filename(srcdir(), "config",
-	    "rules.conf", NULL);
-	g_autofree char *path = g_build_filename(srcdir(), "tests", "data",
-	    "corpus", "routine-telechat-agenda-package.eml", NULL);
+	g_autofree char *rules_path = RULES_PATH();
+	g_autofree char *path = source_path("tests", "data", "corpus",
+	    "routine-telechat-agenda-package.eml", NULL);
 	struct ruleset *ruleset = rules_load(rules_path, NULL);
 	struct message *message = parse_file(path);
 	static const char *const gone[] = { "Personnel", "Password",
