@@ -159,7 +159,7 @@ next_section(GPtrArray *candidates, const char *text, size_t len,
 static char *
 redact_text(const struct ruleset *ruleset, const char *text)
 {
-	g_autofree char *repaired = NULL;
+	g_autofree char *subject = NULL;
 	g_autofree char *folded = NULL;
 	g_autoptr(GPtrArray) candidates = g_ptr_array_new();
 	const struct rules_redaction *redaction;
@@ -179,11 +179,8 @@ redact_text(const struct ruleset *ruleset, const char *text)
 	}
 	if (candidates->len == 0)
 		return NULL;
-	if (!valid) {
-		repaired = g_utf8_make_valid(text, (gssize)len);
-		text = repaired;
-		len = strlen(text);
-	}
+	subject = rules_regex_subject(text, len, valid, &len);
+	text = subject;
 	while ((redaction = next_section(candidates, text, len, from,
 	    &start)) != NULL) {
 		size_t after = line_end(text, len, start);

@@ -135,9 +135,9 @@ struct rules_text {
 	size_t folded_len;
 	char *spaced;		/* the same with case kept, for "case" */
 	size_t spaced_len;
-	char *valid;		/* text repaired to UTF-8 for GRegex, or NULL
-				   when text already is */
-	bool prepared_valid;
+	char *subject;		/* what regexes run on: rules_regex_subject */
+	size_t subject_len;
+	bool known_valid;	/* folding found text valid UTF-8 */
 	guint8 *present;	/* bit per ruleset literal found in folded */
 };
 
@@ -199,6 +199,13 @@ gsize rules_scanner_bits_size(const struct rules_scanner *scanner);
 /* Sets in bits exactly the literals that occur in text. */
 void rules_scanner_scan(const struct rules_scanner *scanner,
     const char *text, size_t len, guint8 *bits);
+
+/* A copy of text for GRegex: repaired to UTF-8 unless known_valid says it
+ * is, and followed by zero padding, because PCRE's JIT reads whole
+ * vectors past the end (harmless, but memcheck rightly complains about
+ * reads beyond an allocation). Caller frees. */
+char *rules_regex_subject(const char *text, size_t len, bool known_valid,
+    size_t *out_len);
 
 /* text as word and phrase rules and prefilters see it: every run of white
  * space (all that PCRE's \s matches) one space, none at the ends, and

@@ -210,30 +210,40 @@ rules_text_clear(struct rules_text *text)
 	g_free(text->owned);
 	g_free(text->folded);
 	g_free(text->spaced);
-	g_free(text->valid);
+	g_free(text->subject);
 	g_free(text->present);
 	memset(text, 0, sizeof(*text));
 }
 
-/* GRegex must not see invalid UTF-8; repair a copy once if needed. */
+/* Zero bytes after a regex subject: more than PCRE's widest vector. */
+#define REGEX_PAD 64
+
+char *
+rules_regex_subject(const char *text, size_t len, bool known_valid,
+    size_t *out_len)
+{
+	g_autofree char *repaired = NULL;
+	char *subject;
+
+	if (!known_valid && !g_utf8_validate_len(text, len, NULL)) {
+		repaired = g_utf8_make_valid(text, (gssize)len);
+		text = repaired;
+		len = strlen(repaired);
+	}
+	subject = g_malloc0(len + REGEX_PAD);
+	memcpy(subject, text, len);
+	*out_len = len;
+	return subject;
+}
+
 static bool
 match_regex(const struct rule *rule, struct rules_text *text)
 {
-	const char *subject = text->text;
-	size_t len = text->len;
-
-	if (!text->prepared_valid) {
-		if (!g_utf8_validate_len(text->text, text->len, NULL))
-			text->valid = g_utf8_make_valid(text->text,
-			    (gssize)text->len);
-		text->prepared_valid = true;
-	}
-	if (text->valid != NULL) {
-		subject = text->valid;
-		len = strlen(subject);
-	}
-	return g_regex_match_full(rule->regex, subject, (gssize)len, 0, 0,
-	    NULL, NULL);
+	if (text->subject == NULL)
+		text->subject = rules_regex_subject(text->text, text->len,
+		    text->known_valid, &text->subject_len);
+	return g_regex_match_full(rule->regex, text->subject,
+	    (gssize)text->subject_len, 0, 0, NULL, NULL);
 }
 
 /* Folding looks at every character anyway, so it settles validity. */
@@ -245,8 +255,7 @@ folded(struct rules_text *text)
 	if (text->folded == NULL) {
 		text->folded = rules_fold(text->text, text->len, false,
 		    &text->folded_len, &valid);
-		if (valid)
-			text->prepared_valid = true;
+		text->known_valid = valid;
 	}
 	return text->folded;
 }
