@@ -199,6 +199,10 @@ gsize rules_scanner_bits_size(const struct rules_scanner *scanner);
 /* Sets in bits exactly the literals that occur in text. */
 void rules_scanner_scan(const struct rules_scanner *scanner,
     const char *text, size_t len, guint8 *bits);
+/* rules_fold (not keeping case) and rules_scanner_scan of the result, in
+ * one pass. */
+char *rules_fold_scan(const struct rules_scanner *scanner, const char *text,
+    size_t len, size_t *out_len, bool *valid, guint8 *bits);
 
 /* A copy of text for GRegex: repaired to UTF-8 unless known_valid says it
  * is, and followed by zero padding, because PCRE's JIT reads whole
@@ -207,7 +211,7 @@ void rules_scanner_scan(const struct rules_scanner *scanner,
 char *rules_regex_subject(const char *text, size_t len, bool known_valid,
     size_t *out_len);
 
-/* text as word and phrase rules and prefilters see it: every run of white
+/* text as word and phrase rules and prefilters see it (rules_scan.c): every run of white
  * space (all that PCRE's \s matches) one space, none at the ends, and
  * unless keep_case lower case (per character; long s as s). Bytes that are
  * not UTF-8 are kept as they are. Caller frees; *out_len, if given, is its

@@ -23,100 +23,6 @@ cut_length(const char *string, size_t len, size_t max)
 	return n;
 }
 
-/* What folding makes of each ASCII byte, lower-casing or keeping case:
- * the byte it becomes, or 0 for white space and NUL. Non-ASCII takes the
- * slow path, where Unicode white space (the no-break space of HTML mail,
- * em spaces...) is found too. */
-static guint8 fold_lower[128], fold_keep[128];
-
-static void
-fold_tables_init(void)
-{
-	static gsize done;
-
-	if (!g_once_init_enter(&done))
-		return;
-	for (unsigned c = 1; c < 128; c++) {
-		bool space = c == ' ' || (c >= '\t' && c <= '\r');
-
-		fold_keep[c] = space ? 0 : (guint8)c;
-		fold_lower[c] = space ? 0 : (guint8)g_ascii_tolower((char)c);
-	}
-	g_once_init_leave(&done, 1);
-}
-
-/* One non-ASCII character (or invalid byte) at *p: appended to out, or
- * as white space. Returns the new length; advances *p. */
-static size_t
-fold_high(const guchar **p, const guchar *end, bool keep_case, char *out,
-    size_t n, bool *valid)
-{
-	const guchar *next;
-	gunichar u = g_utf8_get_char_validated((const char *)*p, end - *p);
-
-	if (u >= 0x110000) {
-		*valid = false;
-		out[n++] = (char)*(*p)++;	/* not UTF-8: kept as is */
-		return n;
-	}
-	next = (const guchar *)g_utf8_next_char(*p);
-	/* All that PCRE's \s matches (it runs with Unicode properties) must
-	 * fold into a space, or a prefilter literal with a space could
-	 * miss. */
-	if (u == 0x85 || u == 0x180e || g_unichar_isspace(u)) {
-		if (n > 0 && out[n - 1] != ' ')
-			out[n++] = ' ';
-	} else if (keep_case) {
-		memcpy(out + n, *p, (size_t)(next - *p));
-		n += (size_t)(next - *p);
-	} else {
-		/* PCRE's caseless matching pairs s with long s. */
-		u = u == 0x17f ? 's' : g_unichar_tolower(u);
-		n += (size_t)g_unichar_to_utf8(u, out + n);
-	}
-	*p = next;
-	return n;
-}
-
-char *
-rules_fold(const char *text, size_t len, bool keep_case, size_t *out_len,
-    bool *valid)
-{
-	/* Lower case can take more bytes than upper (U+023A -> U+2C65). */
-	char *out = g_malloc(len * 2 + 1);
-	const guchar *p = (const guchar *)text, *end = p + len;
-	const guint8 *table = keep_case ? fold_keep : fold_lower;
-	bool is_valid = true;
-	size_t n = 0;
-
-	fold_tables_init();
-	while (p < end) {
-		guchar c = *p;
-		guint8 folded;
-
-		if (G_UNLIKELY(c >= 0x80)) {
-			n = fold_high(&p, end, keep_case, out, n, &is_valid);
-			continue;
-		}
-		folded = table[c];
-		p++;
-		if (G_LIKELY(folded != 0))
-			out[n++] = (char)folded;
-		else if (c == '\0')
-			out[n++] = '\0';
-		else if (n > 0 && out[n - 1] != ' ')
-			out[n++] = ' ';
-	}
-	if (n > 0 && out[n - 1] == ' ')
-		n--;
-	out[n] = '\0';
-	if (out_len != NULL)
-		*out_len = n;
-	if (valid != NULL)
-		*valid = is_valid;
-	return out;
-}
-
 /* Letters, digits and '_' make words; so do non-ASCII letters and marks.
  * Bytes that are not valid UTF-8 separate words. */
 static bool
@@ -260,16 +166,22 @@ folded(struct rules_text *text)
 	return text->folded;
 }
 
-/* The literals the ruleset's scanner finds in text, scanned once. */
+/* The literals the ruleset's scanner finds in text. Folding and scanning
+ * go together in one pass when nothing was folded yet. */
 static const guint8 *
 present(const struct ruleset *ruleset, struct rules_text *text)
 {
-	const char *haystack = folded(text);
+	bool valid;
 
-	if (text->present == NULL) {
-		text->present = g_malloc(rules_scanner_bits_size(
-		    ruleset->scanner));
-		rules_scanner_scan(ruleset->scanner, haystack,
+	if (text->present != NULL)
+		return text->present;
+	text->present = g_malloc(rules_scanner_bits_size(ruleset->scanner));
+	if (text->folded == NULL) {
+		text->folded = rules_fold_scan(ruleset->scanner, text->text,
+		    text->len, &text->folded_len, &valid, text->present);
+		text->known_valid = valid;
+	} else {
+		rules_scanner_scan(ruleset->scanner, text->folded,
 		    text->folded_len, text->present);
 	}
 	return text->present;

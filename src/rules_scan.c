@@ -1,7 +1,8 @@
-/* rules_scan.c: which of the ruleset's literals occur in a text, in one
- * pass: an Aho-Corasick automaton over every word and phrase needle and
- * every regex prefilter literal (rules_literal.c), built once per ruleset
- * as a table-driven DFA over byte classes.
+/* rules_scan.c: text as the matcher sees it (folded), and which of the
+ * ruleset's literals occur in it, in one pass: an Aho-Corasick automaton
+ * over every word and phrase needle and every regex prefilter literal
+ * (rules_literal.c), built once per ruleset as a table-driven DFA over
+ * byte classes.
  *
  * With a hundred rules, a memmem() per literal per field costs more than
  * the rest of classification together; one pass costs the same however
@@ -229,22 +230,184 @@ mark(const struct rules_scanner *scanner, guint state, guint8 *bits)
 	}
 }
 
+/* What folding makes of each byte, lower-casing or keeping case: the byte
+ * it becomes, or 0 for white space, NUL and non-ASCII, which take the
+ * slow path (where Unicode white space, like the no-break space of HTML
+ * mail, is found too). */
+static guint8 fold_lower[256], fold_keep[256];
+
+static void
+fold_tables_init(void)
+{
+	static gsize done;
+
+	if (!g_once_init_enter(&done))
+		return;
+	for (unsigned c = 1; c < 128; c++) {
+		bool space = c == ' ' || (c >= '\t' && c <= '\r');
+
+		fold_keep[c] = space ? 0 : (guint8)c;
+		fold_lower[c] = space ? 0 : (guint8)g_ascii_tolower((char)c);
+	}
+	g_once_init_leave(&done, 1);
+}
+
+/* One non-ASCII character (or invalid byte) at p, written to out as
+ * folded, or as white space after what is there already. Returns where
+ * the next character starts; *written is how many bytes were added. */
+static const guchar *
+fold_high(const guchar *p, const guchar *end, bool keep_case, char *out,
+    size_t n, size_t *written, bool *valid)
+{
+	const guchar *next;
+	gunichar u = g_utf8_get_char_validated((const char *)p, end - p);
+
+	*written = 0;
+	if (u >= 0x110000) {
+		*valid = false;
+		out[n] = (char)*p;	/* not UTF-8: kept as is */
+		*written = 1;
+		return p + 1;
+	}
+	next = (const guchar *)g_utf8_next_char(p);
+	/* All that PCRE's \s matches (it runs with Unicode properties) must
+	 * fold into a space, or a prefilter literal with a space could
+	 * miss. */
+	if (u == 0x85 || u == 0x180e || g_unichar_isspace(u)) {
+		if (n > 0 && out[n - 1] != ' ') {
+			out[n] = ' ';
+			*written = 1;
+		}
+	} else if (keep_case) {
+		memcpy(out + n, p, (size_t)(next - p));
+		*written = (size_t)(next - p);
+	} else {
+		/* PCRE's caseless matching pairs s with long s. */
+		u = u == 0x17f ? 's' : g_unichar_tolower(u);
+		*written = (size_t)g_unichar_to_utf8(u, out + n);
+	}
+	return next;
+}
+
+/* The automaton's tables, copied out of the struct so that the compiler
+ * keeps them in registers (stores through char pointers could otherwise
+ * alias the struct and force reloads). */
+struct stepper {
+	const struct rules_scanner *scanner;
+	const guint16 *next;
+	const guint8 *classes;
+	guint shift;
+	guint8 *bits;
+};
+
+static inline __attribute__((always_inline)) struct stepper
+stepper_of(const struct rules_scanner *scanner, guint8 *bits)
+{
+	struct stepper stepper = { scanner, NULL, NULL, 0, bits };
+
+	if (scanner != NULL) {
+		stepper.next = scanner->next;
+		stepper.classes = scanner->classes;
+		stepper.shift = scanner->shift;
+	}
+	return stepper;
+}
+
+/* One byte through the automaton. */
+static inline __attribute__((always_inline)) guint
+step(const struct stepper *stepper, guint state, guint8 byte)
+{
+	guint16 to = stepper->next[state << stepper->shift |
+	    stepper->classes[byte]];
+
+	state = to & ~SCAN_OUTPUT;
+	if (G_UNLIKELY(to & SCAN_OUTPUT))
+		mark(stepper->scanner, state, stepper->bits);
+	return state;
+}
+
+/* Folds text (see rules_fold) and, if scanner is given, feeds every byte
+ * it writes to the automaton as it goes: one pass instead of two over
+ * every field. Inlined twice, so that each use gets a loop without the
+ * test it does not need. */
+static inline __attribute__((always_inline)) char *
+fold(const struct rules_scanner *scanner, guint8 *bits, const char *text,
+    size_t len, bool keep_case, size_t *out_len, bool *valid)
+{
+	/* Lower case can take more bytes than upper (U+023A -> U+2C65). */
+	char *out = g_malloc(len * 2 + 1);
+	const guchar *p = (const guchar *)text, *end = p + len;
+	const guint8 *table = keep_case ? fold_keep : fold_lower;
+	const struct stepper stepper = stepper_of(scanner, bits);
+	bool is_valid = true;
+	guint state = 0;
+	size_t n = 0;
+
+	fold_tables_init();
+	while (p < end) {
+		guchar c = *p;
+		guint8 folded = table[c];
+		size_t before = n;
+
+		if (G_LIKELY(folded != 0)) {
+			out[n++] = (char)folded;
+			p++;
+			if (scanner != NULL)
+				state = step(&stepper, state, folded);
+			continue;
+		}
+		if (c >= 0x80) {
+			size_t written;
+
+			p = fold_high(p, end, keep_case, out, n, &written,
+			    &is_valid);
+			n += written;
+		} else {
+			p++;
+			if (c == '\0')
+				out[n++] = '\0';
+			else if (n > 0 && out[n - 1] != ' ')
+				out[n++] = ' ';
+		}
+		for (; scanner != NULL && before < n; before++)
+			state = step(&stepper, state, (guint8)out[before]);
+	}
+	/* A trailing space went through the automaton too; no literal
+	 * ends with one, so nothing was reported for it. */
+	if (n > 0 && out[n - 1] == ' ')
+		n--;
+	out[n] = '\0';
+	if (out_len != NULL)
+		*out_len = n;
+	if (valid != NULL)
+		*valid = is_valid;
+	return out;
+}
+
+char *
+rules_fold(const char *text, size_t len, bool keep_case, size_t *out_len,
+    bool *valid)
+{
+	return fold(NULL, NULL, text, len, keep_case, out_len, valid);
+}
+
+char *
+rules_fold_scan(const struct rules_scanner *scanner, const char *text,
+    size_t len, size_t *out_len, bool *valid, guint8 *bits)
+{
+	memset(bits, 0, rules_scanner_bits_size(scanner));
+	return fold(scanner, bits, text, len, false, out_len, valid);
+}
+
 void
 rules_scanner_scan(const struct rules_scanner *scanner, const char *text,
     size_t len, guint8 *bits)
 {
-	const guint16 *next = scanner->next;
-	const guint8 *classes = scanner->classes;
-	const guint shift = scanner->shift;
+	const struct stepper stepper = stepper_of(scanner, bits);
 	const guint8 *p = (const guint8 *)text, *end = p + len;
 	guint state = 0;
 
 	memset(bits, 0, rules_scanner_bits_size(scanner));
-	while (p < end) {
-		guint16 to = next[state << shift | classes[*p++]];
-
-		state = to & ~SCAN_OUTPUT;
-		if (G_UNLIKELY(to & SCAN_OUTPUT))
-			mark(scanner, state, bits);
-	}
+	while (p < end)
+		state = step(&stepper, state, *p++);
 }
