@@ -1,8 +1,10 @@
 /* rules_match.c: does one rule fire on one message? Each field is folded
- * at most once per message, and word and phrase rules are plain memmem()
- * searches in the folded text with a whole-word check around each hit:
- * classification must keep up with a mailing list archive being
- * re-ingested, not just with live mail. */
+ * and scanned for all the ruleset's literals once, on first use
+ * (rules_scan.c). A word or phrase rule whose needle is not there is done;
+ * otherwise memmem() finds it and a whole-word check confirms it. A regex
+ * only runs when its prefilter (rules_literal.c) passes. Classification
+ * must keep up with a mailing list archive being re-ingested, not just
+ * with live mail. */
 #define _GNU_SOURCE		/* memmem */
 #include <string.h>
 
