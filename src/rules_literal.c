@@ -8,7 +8,6 @@
  * the folded text passes. A pattern this small parser does not
  * understand gives no prefilter: the regex always runs. Wrong answers here
  * would silently drop matches, so anything unusual is "unknown". */
-#define _GNU_SOURCE		/* memmem */
 #include <string.h>
 
 #include "rules.h"

@@ -5,7 +5,6 @@
  * only runs when its prefilter (rules_literal.c) passes. Classification
  * must keep up with a mailing list archive being re-ingested, not just
  * with live mail. */
-#define _GNU_SOURCE		/* memmem */
 #include <string.h>
 
 #include "rules.h"
