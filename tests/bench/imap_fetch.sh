@@ -10,6 +10,7 @@ count=${1:-10000}
 batch=${2:-1000}
 . tests/lib/dovecot.sh
 . tests/lib/messages.sh
+. tests/lib/mbsync.sh
 
 [ -x "$probe" ] || { echo "build $probe first (make unit-tests)"; exit 1; }
 trap 'dovecot_stop' EXIT
@@ -40,34 +41,6 @@ seconds()
 probe="$probe --host localhost --port $DOVECOT_IMAPS_PORT --ca-file $DOVECOT_CA
 	--user $DOVECOT_USER --password-env DOVECOT_PASSWORD --batch $batch"
 
-mkdir -p "$DOVECOT_DIR/mbsync"
-cat >"$DOVECOT_DIR/mbsync/rc" <<EOF
-FSync no
-
-IMAPAccount bench
-Host localhost
-Port $DOVECOT_IMAPS_PORT
-User $DOVECOT_USER
-Pass $DOVECOT_PASSWORD
-SSLType IMAPS
-CertificateFile $DOVECOT_CA
-
-IMAPStore remote
-Account bench
-
-MaildirStore local
-Path $DOVECOT_DIR/mbsync/local/
-Inbox $DOVECOT_DIR/mbsync/local/INBOX
-
-Channel bench
-Far :remote:
-Near :local:
-Patterns INBOX
-Sync Pull
-Create Near
-SyncState *
-EOF
-
 # A first pass warms Dovecot's index and cache. Then the three contenders
 # take turns, so that they share whatever else the machine is doing.
 $probe bench INBOX >/dev/null || exit 1
@@ -78,7 +51,6 @@ for run in 1 2 3; do
 	echo "imap_conn, batch $batch, a file per message:" \
 		"$(seconds $probe fetch INBOX "$DOVECOT_DIR/files")"
 	command -v mbsync >/dev/null || continue
-	rm -rf "$DOVECOT_DIR/mbsync/local"
-	mkdir -p "$DOVECOT_DIR/mbsync/local"
+	mbsync_config "$DOVECOT_DIR/mbsync" no
 	echo "mbsync, FSync no: $(seconds mbsync -q -c "$DOVECOT_DIR/mbsync/rc" -a)"
 done
