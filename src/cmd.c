@@ -7,6 +7,7 @@
 #include "error.h"
 #include "log.h"
 #include "outbox.h"
+#include "when.h"
 
 int
 cmd_report(const GError *error)
@@ -149,8 +150,7 @@ cmd_queue_and_send(struct config *config, struct store *store,
 		return LB_EXIT_OK;
 	outbox = outbox_new(store, config, NULL);
 	ok = outbox_recover(outbox, &error) &&
-	    outbox_deliver(outbox, g_get_real_time() / G_USEC_PER_SEC, &report,
-	    &error);
+	    outbox_deliver(outbox, when_now(), &report, &error);
 	outbox_free(outbox);
 	if (!ok)
 		return cmd_report(error);

@@ -11,6 +11,7 @@
 #include "error.h"
 #include "store_draft.h"
 #include "store_query.h"
+#include "when.h"
 
 struct status {
 	const struct config *config;
@@ -257,7 +258,7 @@ status_run(struct cmd_context *ctx, int argc, char **argv)
 	if ((config = cmd_load_config(ctx)) == NULL)
 		return LB_EXIT_CONFIG;
 	status.config = config;
-	status.now = g_get_real_time() / G_USEC_PER_SEC;
+	status.now = when_now();
 	store = cmd_open_store(config, &error);
 	if (store == NULL || !status_gather(&status, store, &error)) {
 		code = cmd_report(error);

@@ -20,6 +20,7 @@
 #include "outbox.h"
 #include "store_draft.h"
 #include "sync.h"
+#include "when.h"
 
 /* Set from signal handlers; read between steps and inside a sync. */
 static volatile sig_atomic_t daemon_stop;
@@ -116,7 +117,7 @@ daemon_timer(guint seconds, GSourceFunc func, gpointer data)
 static gint64
 daemon_now(void)
 {
-	return g_get_real_time() / G_USEC_PER_SEC;
+	return when_now();
 }
 
 /* ---- outbox and breaking news ---- */

@@ -9,6 +9,7 @@
 #include "secret.h"
 #include "smtp_send.h"
 #include "store_draft.h"
+#include "when.h"
 
 #define OUTBOX_FIRST_RETRY 60	/* seconds */
 
@@ -381,7 +382,7 @@ outbox_recover_one(struct outbox *outbox, struct store_draft *draft,
 		return outbox_save(outbox, draft, "queued", draft->last_error,
 		    error);
 	if (strcmp(draft->state, "accepted") == 0) {
-		draft->sent_at = g_get_real_time() / G_USEC_PER_SEC;
+		draft->sent_at = when_now();
 		return outbox_save(outbox, draft, "sent", NULL, error);
 	}
 	if (!outbox_arrived(outbox, draft, &found, error))
@@ -389,7 +390,7 @@ outbox_recover_one(struct outbox *outbox, struct store_draft *draft,
 	if (found) {
 		log_info("draft %" G_GINT64_FORMAT " <%s>: found delivered "
 		    "after a crash", draft->id, draft->message_id);
-		draft->sent_at = g_get_real_time() / G_USEC_PER_SEC;
+		draft->sent_at = when_now();
 		return outbox_save(outbox, draft, "sent", NULL, error);
 	}
 	log_warn("draft %" G_GINT64_FORMAT " <%s>: interrupted while the "
