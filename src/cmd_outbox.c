@@ -40,6 +40,7 @@ outbox_run(struct cmd_context *ctx, int argc, char **argv)
 	struct config *config = NULL;
 	struct store *store = NULL;
 	struct outbox *outbox = NULL;
+	struct outbox_imap imap;
 	struct outbox_report report;
 	int status = LB_EXIT_OK;
 
@@ -52,7 +53,7 @@ outbox_run(struct cmd_context *ctx, int argc, char **argv)
 		status = cmd_report(error);
 		goto out;
 	}
-	outbox = outbox_new(store, config, NULL);
+	outbox = cmd_new_outbox(config, store, &imap);
 	if (resend > 0 && !outbox_resend(outbox, resend, &error))
 		status = cmd_report(error);
 	else if (deliver && (!outbox_recover(outbox, &error) ||
