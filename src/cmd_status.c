@@ -137,9 +137,10 @@ status_print_text(const struct status *status)
 		const struct store_draft *d =
 		    g_ptr_array_index(status->drafts, i);
 
-		if (g_strcmp0(d->state, "failed") == 0 ||
-		    g_strcmp0(d->state, "uncertain") == 0 ||
-		    g_strcmp0(d->state, "queued") == 0)
+		/* Everything not done yet, also a draft caught mid-send by a
+		 * crash (sending, committing, accepted) until the next
+		 * delivery recovers it. */
+		if (g_strcmp0(d->state, "sent") != 0)
 			printf("  %s #%" G_GINT64_FORMAT " %s: %s%s%s\n",
 			    d->state, d->id, d->kind, d->subject,
 			    d->last_error ? ": " : "",
