@@ -28,6 +28,7 @@ static const struct {
 	{ "errata", "errata reports" },
 	{ "document-state", "document state changes" },
 	{ "conflict-review", "conflict reviews" },
+	{ "auto-reply", "automatic replies" },
 	{ "other", "other messages" },
 };
 

@@ -74,6 +74,10 @@ corpus(void)
 	    "draft-ietf-foo-bar-05: Yes\n"));
 	g_ptr_array_add(a, msg("t9", "IESG statement on DISCUSS criteria",
 	    "Eve", CATEGORY_NONE, 0, NULL, 3500, "Lost references."));
+	/* An out-of-office reply in the thread: counted, not a participant. */
+	g_ptr_array_add(a, msg("t1", "Automatic reply: IESG statement on "
+	    "DISCUSS criteria", "Fred Away", CATEGORY_ROUTINE, 6, "auto-reply",
+	    1100, "I am out of the office."));
 	return a;
 }
 
@@ -92,12 +96,14 @@ test_grouping(void)
 	    "replies and the subject-only message join the thread");
 	is_str(((struct digest_participant *)g_ptr_array_index(
 	    t->participants, 0))->name, "Alice Chair", "most active first");
+	is_int(t->participants->len, 3,
+	    "an automatic reply is no participant");
 	is_str(t->summary, "The IESG proposes new DISCUSS criteria.",
 	    "summary of the most relevant message, one sentence");
 	is_int(d->threads[CATEGORY_EXTERNAL]->len, 1, "one external thread");
 	is_int(d->threads[CATEGORY_ARCHITECTURE]->len, 0, "no architecture");
 	is_int(d->ballots->len, 1, "ballot mails tallied per document");
-	is_int(d->left_out_total, 3, "three messages left out");
+	is_int(d->left_out_total, 4, "four messages left out");
 	ok(!digest_is_empty(d), "not empty");
 	digest_free(d);
 }
@@ -126,6 +132,8 @@ test_render(void)
 	    "Danyliw), 1 Yes") != NULL, "text has the ballot tally");
 	ok(text && strstr(text, "1 Last Call announcements") != NULL,
 	    "text counts what was left out, by kind");
+	ok(text && strstr(text, "1 automatic replies") != NULL,
+	    "automatic replies are counted as left out");
 	ok(text && strstr(text, "asks about {{secret}} identifiers") != NULL,
 	    "template tags inside messages are printed, not run");
 	ok(text && strstr(text, "<https://mailarchive.ietf.org/arch/msg/iesg/"
