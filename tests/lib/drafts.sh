@@ -1,0 +1,57 @@
+# drafts.sh: messages for the draft tests, sourced after tap.sh.
+#
+#   drafts_mail FILE HEADER-LINE...  <BODY
+#       a text/plain UTF-8 message: the given header lines, then the body
+#       read from stdin
+#   drafts_liaison FILE ID TITLE [LIST-ID] [DATE] [EXTRA-HEADER...]
+#       a datatracker liaison statement (breaking news under the shipped
+#       rules), Message-ID <ID>, dated DATE (RFC 5322; default now), on
+#       LIST-ID (default iesg.ietf.org)
+#   drafts_text FILE / drafts_html FILE / drafts_header NAME FILE
+#       a draft's decoded parts and headers (tests/lib/draft.pl)
+
+drafts_pl=$LIAISONBOT_SRCDIR/tests/lib/draft.pl
+
+drafts_mail() {
+	_dm_file=$1
+	shift
+	{
+		for _dm_line in "$@"; do
+			printf '%s\n' "$_dm_line"
+		done
+		printf 'MIME-Version: 1.0\n'
+		printf 'Content-Type: text/plain; charset=utf-8\n'
+		printf 'Content-Transfer-Encoding: 8bit\n\n'
+		cat
+	} >"$_dm_file"
+}
+
+drafts_liaison() {
+	_dl_file=$1 _dl_id=$2 _dl_title=$3
+	_dl_list=${4:-iesg.ietf.org}
+	_dl_date=${5:-$(LC_ALL=C date -R)}
+	shift 3
+	[ $# -gt 0 ] && shift
+	[ $# -gt 0 ] && shift
+	drafts_mail "$_dl_file" \
+	    "From: Liaison Statement Management Tool <statements@ietf.org>" \
+	    "To: The IESG <iesg@ietf.org>" \
+	    "Subject: New Liaison Statement, \"$_dl_title\"" \
+	    "Date: $_dl_date" \
+	    "Message-ID: <$_dl_id>" \
+	    "List-Id: <$_dl_list>" "$@" <<-EOF
+	Title: $_dl_title
+	Submission Date: 2026-11-20
+	From: ITU-T Study Group 17
+	To: The IETF
+	Purpose: For action
+	Deadline: 2026-12-04
+
+	Body: Study Group 17 asks the IETF for comments on "$_dl_title" before
+	its next meeting. The draft text is attached.
+	EOF
+}
+
+drafts_text() { perl "$drafts_pl" text "$1"; }
+drafts_html() { perl "$drafts_pl" html "$1"; }
+drafts_header() { perl "$drafts_pl" header "$1" "$2"; }
