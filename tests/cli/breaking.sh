@@ -5,11 +5,7 @@
 # [breaking] min_interval; a message is in one breaking draft at most.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$LIAISONBOT_SRCDIR/tests/lib/drafts.sh"
-conf=$tap_tmp/lb.conf
-write_config "$conf"
-m=$tap_tmp/m
-mkdir -p "$m"
-lb() { "$LIAISONBOT" -c "$conf" "$@"; }
+drafts_setup
 
 # A backfill: a liaison statement a month old, stored now, is no news.
 drafts_liaison "$m/old.eml" old-1@test.example "LS on old business" \

@@ -6,11 +6,7 @@
 # tags in subjects and bodies are printed, not run.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$LIAISONBOT_SRCDIR/tests/lib/drafts.sh"
-conf=$tap_tmp/lb.conf
-write_config "$conf"
-m=$tap_tmp/m
-mkdir -p "$m"
-lb() { "$LIAISONBOT" -c "$conf" "$@"; }
+drafts_setup
 want_headers="Auto-Submitted Content-Type Date From MIME-Version Message-Id \
 Subject To X-Liaison-Draft "
 

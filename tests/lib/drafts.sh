@@ -1,5 +1,8 @@
 # drafts.sh: messages for the draft tests, sourced after tap.sh.
 #
+#   drafts_setup [CONFIG-LINE...]
+#       $conf: a config (write_config with those lines), $m: a directory
+#       for test messages; lb ARGS runs the binary with $conf
 #   drafts_mail FILE HEADER-LINE...  <BODY
 #       a text/plain UTF-8 message: the given header lines, then the body
 #       read from stdin
@@ -11,6 +14,17 @@
 #       a draft's decoded parts and headers (tests/lib/draft.pl)
 
 drafts_pl=$LIAISONBOT_SRCDIR/tests/lib/draft.pl
+
+drafts_setup() {
+	conf=$tap_tmp/lb.conf
+	write_config "$conf" "$@"
+	m=$tap_tmp/m
+	mkdir -p "$m"
+}
+
+lb() {
+	"$LIAISONBOT" -c "$conf" "$@"
+}
 
 drafts_mail() {
 	_dm_file=$1
