@@ -40,10 +40,18 @@ store() {
 	write_config "$conf"
 	sed -i "s|^path = .*|path = $tap_tmp/$1.db|" "$conf"
 }
-ingest() {	# ingest DIR FILE...: the named files of DIR
+# ingest DIR [FILE...]: the week's public messages from DIR, and with
+# $with = with its confidential ones and the FILEs too.
+ingest() {
 	_dir=$1
 	shift
-	for _f in "$@"; do
+	if [ "$with" = with ]; then
+		# shellcheck disable=SC2086
+		set -- $secret "$@"
+	else
+		set --
+	fi
+	for _f in $public "$@"; do
 		printf '%s\n' "$_dir/$_f"
 	done | xargs "$LIAISONBOT" -c "$conf" -q ingest 2>/dev/null
 }
@@ -59,11 +67,7 @@ printf '<p>{{message_count}}</p>\n' >"$counts/digest.html.mustache"
 for with in with without; do
 	# The week as it is, for the digest.
 	store "$with"
-	if [ $with = with ]; then
-		ingest "$week" $public $secret
-	else
-		ingest "$week" $public
-	fi
+	ingest "$week"
 	"$LIAISONBOT" -c "$conf" digest --dry-run --since 2026-11-16 \
 		--until 2026-11-23 >"$tap_tmp/$with.digest"
 	ok $? "$with: digest --dry-run"
@@ -98,11 +102,7 @@ for with in with without; do
 		echo "loud-liaison external +50 subject phrase \"liaison statement\" breaking"
 	} >"$tap_tmp/loud.rules"
 	sed -i "s|^rules = .*|rules = $tap_tmp/loud.rules|" "$conf"
-	if [ $with = with ]; then
-		ingest "$week" $public $secret
-	else
-		ingest "$week" $public
-	fi
+	ingest "$week"
 	"$LIAISONBOT" -c "$conf" digest --dry-run --since 2026-11-16 \
 		--until 2026-11-23 >"$tap_tmp/$with.loud"
 	like "$(drafts_text "$tap_tmp/$with.loud")" \
@@ -116,11 +116,7 @@ for with in with without; do
 
 	# The week dated today, and a secret liaison statement: breaking news.
 	store "$with-fresh"
-	if [ $with = with ]; then
-		ingest "$fresh" $public $secret zz-secret-liaison.eml
-	else
-		ingest "$fresh" $public
-	fi
+	ingest "$fresh" zz-secret-liaison.eml
 	"$LIAISONBOT" -c "$conf" breaking --dry-run >"$tap_tmp/$with.breaking"
 	like "$(drafts_header Subject "$tap_tmp/$with.breaking")" \
 		"Breaking: [0-9]+ items" "$with: a breaking draft of the fresh week"
