@@ -441,8 +441,17 @@ outbox_resend(struct outbox *outbox, gint64 id, GError **error)
 			    "uncertain drafts can be resent", id, draft->state);
 			return false;
 		}
+		/* A deliberate resend tries again whoever refused it, and
+		 * never those who have it. */
 		draft->next_attempt = 0;
-		return outbox_save(outbox, draft, "queued", NULL, error);
+		if (!store_begin(outbox->store, error))
+			return false;
+		if (!store_draft_forget_refusals(outbox->store, id, error) ||
+		    !outbox_save(outbox, draft, "queued", NULL, error)) {
+			store_rollback(outbox->store);
+			return false;
+		}
+		return store_commit(outbox->store, error);
 	}
 	g_set_error(error, LB_ERROR, LB_ERROR_INPUT,
 	    "no draft %" G_GINT64_FORMAT, id);
