@@ -635,6 +635,7 @@ daemon_run(struct cmd_context *ctx)
 	struct daemon daemon = { .ctx = ctx, .status = LB_EXIT_OK };
 	g_autoptr(GError) error = NULL;
 	struct lock *lock = NULL;
+	g_autofree char *folders = NULL;
 	guint signals;
 
 	if (!daemon_setup_signals(&error))
@@ -653,8 +654,8 @@ daemon_run(struct cmd_context *ctx)
 	daemon.loop = g_main_loop_new(NULL, FALSE);
 	signals = g_unix_fd_add(daemon_signal_pipe[0], G_IO_IN,
 	    daemon_signal_ready, &daemon);
-	log_info("following %s as %s", g_strjoinv(", ",
-	    daemon.config->imap.folders), daemon.account);
+	folders = g_strjoinv(", ", daemon.config->imap.folders);
+	log_info("following %s as %s", folders, daemon.account);
 	daemon_deliver(&daemon);
 	daemon_check_breaking(&daemon);
 	daemon_arm_digest(&daemon);
