@@ -18,21 +18,13 @@ like "$(cat "$tap_tmp/err")" "no breaking news pending" "and says so"
 
 # Fresh: two liaison statements (two threads), a routine message and a
 # confidential liaison statement.
-drafts_liaison "$m/a.eml" ls-a@test.example "LS on identifier-based networking"
-drafts_liaison "$m/b.eml" ls-b@test.example "LS on quantum-safe transition"
-drafts_liaison "$m/c.eml" ls-c@test.example "LS on CONFIDENTIAL-MARKER" \
-	iesg-only.ietf.org
-drafts_mail "$m/r.eml" "From: The IESG <iesg-secretary@ietf.org>" \
-	"Subject: Protocol Action: 'ROUTINE-MARKER' to Proposed Standard" \
-	"Date: $(LC_ALL=C date -R)" "Message-ID: <routine-1@test.example>" \
-	"List-Id: <iesg.ietf.org>" <<-EOF
-	The IESG has approved the following document.
-	EOF
+drafts_burst "$m" ls
 lb -q ingest "$m/a.eml" "$m/b.eml" "$m/c.eml" "$m/r.eml" 2>/dev/null
 is "$(sqlite3 "$tap_tmp/store.db" "SELECT message_id, breaking, confidential \
 FROM messages WHERE message_id LIKE 'ls-%' ORDER BY 1")" "ls-a@test.example|1|0
 ls-b@test.example|1|0
-ls-c@test.example|0|1" "classified: two breaking, one confidential"
+ls-c@test.example|0|1
+ls-r@test.example|0|0" "classified: two breaking, one confidential"
 lb breaking --dry-run >"$tap_tmp/burst.eml"
 ok $? "breaking --dry-run: exit 0"
 is "$(drafts_header Subject "$tap_tmp/burst.eml")" \
@@ -42,9 +34,9 @@ is "$(drafts_header X-Liaison-Draft "$tap_tmp/burst.eml")" breaking \
 text=$(drafts_text "$tap_tmp/burst.eml")
 like "$text" "identifier-based networking" "first statement in it"
 like "$text" "quantum-safe transition" "second statement in it"
-unlike "$text" "CONFIDENTIAL-MARKER|ROUTINE-MARKER" \
+unlike "$text" "SECRET-MARKER|ROUTINE-MARKER" \
 	"no confidential and no routine message in it"
-unlike "$(drafts_html "$tap_tmp/burst.eml")" "CONFIDENTIAL-MARKER|ROUTINE-MARKER" \
+unlike "$(drafts_html "$tap_tmp/burst.eml")" "SECRET-MARKER|ROUTINE-MARKER" \
 	"nor in its HTML part"
 
 # Queued, the messages are done with: no second draft of them.

@@ -145,14 +145,7 @@ drafts_wait() { wait_for 20 sh -c "[ \$(find '$SMTP_SINK_DIR' -type f | wc -l) -
 # confidential liaison statement, delivered while the daemon idles.
 m=$tap_tmp/m
 mkdir -p "$m"
-drafts_liaison "$m/a.eml" e2e-a@test.example "LS on network identifiers"
-drafts_liaison "$m/b.eml" e2e-b@test.example "LS on quantum-safe transition"
-drafts_liaison "$m/c.eml" e2e-c@test.example "LS on SECRET-E2E-MARKER" \
-	iesg-only.ietf.org
-drafts_mail "$m/r.eml" "From: The IESG <iesg-secretary@ietf.org>" \
-	"Subject: Protocol Action: 'ROUTINE-E2E-MARKER' to Proposed Standard" \
-	"Date: $(LC_ALL=C date -R)" "Message-ID: <e2e-r@test.example>" \
-	"List-Id: <iesg.ietf.org>" <<<"The IESG has approved the following document."
+drafts_burst "$m" e2e
 dovecot_deliver News "$m/a.eml" "$m/r.eml" "$m/c.eml" "$m/b.eml"
 drafts_wait $((sent_before + 1))
 ok $? "breaking news delivered while the daemon ran"
@@ -162,15 +155,16 @@ smtp_body "$first" >"$tap_tmp/first.eml"
 is "$(drafts_header Subject "$tap_tmp/first.eml")" \
 	"[IESG liaison] Breaking: 2 items" "the burst merged into one draft"
 text=$(drafts_text "$tap_tmp/first.eml")
-like "$text" "LS on network identifiers" "first statement in it"
+like "$text" "LS on identifier-based networking" "first statement in it"
 like "$text" "LS on quantum-safe transition" "second statement in it"
 unlike "$text$(drafts_html "$tap_tmp/first.eml")" \
-	"SECRET-E2E-MARKER|ROUTINE-E2E-MARKER" "no routine, no confidential mail"
+	"SECRET-MARKER|ROUTINE-MARKER" "no routine, no confidential mail"
 is "$(sqlite3 "$db" "SELECT count(*) FROM draft_messages")" 2 \
 	"the draft covers the two statements"
 
 # More in the first thread (reported just now) and a new thread.
-drafts_liaison "$m/a2.eml" e2e-a2@test.example "LS on network identifiers" \
+drafts_liaison "$m/a2.eml" e2e-a2@test.example \
+	"LS on identifier-based networking" \
 	iesg.ietf.org "" "In-Reply-To: <e2e-a@test.example>" \
 	"References: <e2e-a@test.example>"
 drafts_liaison "$m/d.eml" e2e-d@test.example "LS on routing registries"

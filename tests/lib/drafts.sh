@@ -10,6 +10,12 @@
 #       a datatracker liaison statement (breaking news under the shipped
 #       rules), Message-ID <ID>, dated DATE (RFC 5322; default now), on
 #       LIST-ID (default iesg.ietf.org)
+#   drafts_burst DIR PREFIX
+#       DIR/a.eml, b.eml: two liaison statements (two threads, breaking),
+#       "LS on identifier-based networking" and "LS on quantum-safe
+#       transition"; c.eml: a confidential one naming SECRET-MARKER;
+#       r.eml: a routine approval naming ROUTINE-MARKER. Message-IDs
+#       <PREFIX-a@test.example> and so on; all dated now
 #   drafts_text FILE / drafts_html FILE / drafts_header NAME FILE
 #       a draft's decoded parts and headers (tests/lib/draft.pl)
 
@@ -63,6 +69,21 @@ drafts_liaison() {
 
 	Body: Study Group 17 asks the IETF for comments on "$_dl_title" before
 	its next meeting. The draft text is attached.
+	EOF
+}
+
+drafts_burst() {
+	drafts_liaison "$1/a.eml" "$2-a@test.example" \
+	    "LS on identifier-based networking"
+	drafts_liaison "$1/b.eml" "$2-b@test.example" \
+	    "LS on quantum-safe transition"
+	drafts_liaison "$1/c.eml" "$2-c@test.example" "LS on SECRET-MARKER" \
+	    iesg-only.ietf.org
+	drafts_mail "$1/r.eml" "From: The IESG <iesg-secretary@ietf.org>" \
+	    "Subject: Protocol Action: 'ROUTINE-MARKER' to Proposed Standard" \
+	    "Date: $(LC_ALL=C date -R)" "Message-ID: <$2-r@test.example>" \
+	    "List-Id: <iesg.ietf.org>" <<-EOF
+	The IESG has approved the following document.
 	EOF
 }
 
