@@ -10,53 +10,20 @@
 # [breaking] min_interval.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$LIAISONBOT_SRCDIR/tests/lib/drafts.sh"
-. "$LIAISONBOT_SRCDIR/tests/lib/smtp.sh"
-. "$LIAISONBOT_SRCDIR/tests/lib/dovecot.sh"
-smtp_need_sink || skip_all "$SMTP_SKIP_REASON"
-smtp_init
-trap tap_cleanup EXIT
-daemon_pid=
-e2e_stop_daemon() {
-	[ -n "$daemon_pid" ] || return 0
-	kill "$daemon_pid" 2>/dev/null
-	for _ in $(seq 100); do
-		kill -0 "$daemon_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -9 "$daemon_pid" 2>/dev/null
-	wait "$daemon_pid" 2>/dev/null
-	daemon_status=$?
-	daemon_pid=
-}
-tap_cleanup_hooks="e2e_stop_daemon dovecot_stop smtp_cleanup"
-dovecot_start
-dovecot_mkfolder Drafts
-dovecot_mkfolder News
-smtp_sink_start || { echo "Bail out! smtp-sink did not start"; exit 1; }
+drafts_servers Drafts News
 week=$LIAISONBOT_SRCDIR/contrib/sample-week
 period="--since 2026-11-16 --until 2026-11-23"
 
-# imap_config FILE FOLDER [LINE...]: IMAP to our Dovecot, SMTP to the sink.
-imap_config() {
-	_file=$1 _folder=$2
-	shift 2
-	write_config "$_file" "[imap]" "host = localhost" \
-	    "port = $DOVECOT_IMAPS_PORT" "tls = imaps" "ca_file = $DOVECOT_CA" \
-	    "user = $DOVECOT_USER" "password = $DOVECOT_PASSWORD" \
-	    "folders = $_folder" "[smtp]" "url = smtp://127.0.0.1:$SMTP_SINK_PORT" \
-	    "starttls = no" "$@"
-}
 # In the Drafts folder: one "flags message-id" line per message.
-drafts_folder() {
+drafts_copies() {
 	dovecot_doveadm -f flow fetch -u "$DOVECOT_USER" "flags hdr.message-id" \
 	    mailbox Drafts
 }
 received() { find "$SMTP_SINK_DIR" -type f | sort; }
 
 # ---- the sample week, by hand ----
-conf=$tap_tmp/lb.conf
-imap_config "$conf" INBOX "envelope_from = bounces@example.org" \
-	"[drafts]" "imap_folder = Drafts"
+drafts_imap_config "envelope_from = bounces@example.org" "[drafts]" \
+	"imap_folder = Drafts"
 sed -i 's|^to = .*|to = IAB Liaison <liaison@example.org>, backup@example.org|' \
 	"$conf"
 for f in "$week"/*.eml; do
@@ -103,9 +70,9 @@ perl "$drafts_pl" normalise "$tap_tmp/got.eml" >"$tap_tmp/got.norm"
 diff -u "$tap_tmp/dry.norm" "$tap_tmp/got.norm" >"$tap_tmp/diff"
 ok $? "received as drafted (Date and boundary aside)"
 sed 's/^/#   /' "$tap_tmp/diff" | head -10
-like "$(drafts_folder)" "^flags=.*\\\\Draft.* hdr.message-id=$mid\$" \
+like "$(drafts_copies)" "^flags=.*\\\\Draft.* hdr.message-id=$mid\$" \
 	"Drafts: the copy, flagged \\Draft"
-is "$(drafts_folder | wc -l)" 1 "Drafts: one copy"
+is "$(drafts_copies | wc -l)" 1 "Drafts: one copy"
 
 # Delivery again, and the same digest again: nothing twice.
 lb outbox --deliver >/dev/null 2>&1
@@ -113,24 +80,22 @@ lb outbox --deliver >/dev/null 2>&1
 # shellcheck disable=SC2086
 like "$(lb digest --send $period 2>/dev/null)" "already in the outbox" \
 	"the same digest again: already in the outbox"
-is "$(received | wc -l):$(drafts_folder | wc -l)" 1:1 \
+is "$(received | wc -l):$(drafts_copies | wc -l)" 1:1 \
 	"three more delivery rounds: still one message, one copy"
 # A crash after the APPEND, before it was recorded: found, not copied again.
 sqlite3 "$tap_tmp/store.db" "UPDATE drafts SET imap_state = 'pending'"
 lb outbox --deliver >/dev/null 2>&1
-is "$(drafts_folder | wc -l):$(sqlite3 "$tap_tmp/store.db" \
+is "$(drafts_copies | wc -l):$(sqlite3 "$tap_tmp/store.db" \
 	'SELECT imap_state FROM drafts')" 1:done \
 	"copy not recorded: found by Message-ID, not appended again"
 
 # ---- the daemon and breaking news ----
-conf=$tap_tmp/daemon.conf
-imap_config "$conf" News "[breaking]" "burst_window = 3s" \
+drafts_folder=News drafts_imap_config "[breaking]" "burst_window = 3s" \
 	"min_interval = 1h" "[digest]" "schedule ="
-sed -i "s|^path = .*|path = $tap_tmp/daemon.db|" "$conf"
 db=$tap_tmp/daemon.db
+sed -i "s|^path = .*|path = $db|" "$conf"
 sent_before=$(received | wc -l)
-"$LIAISONBOT" -c "$conf" run --allow-root 2>"$tap_tmp/daemon.log" &
-daemon_pid=$!
+drafts_daemon_start
 synced() {
 	[ "$(sqlite3 "$db" "SELECT count(*) FROM sync_state WHERE \
 folder = 'News' AND last_sync > 0 AND last_error IS NULL" 2>/dev/null)" = 1 ]
@@ -143,8 +108,6 @@ drafts_wait() { wait_for 20 sh -c "[ \$(find '$SMTP_SINK_DIR' -type f | wc -l) -
 
 # A burst: two liaison statements (breaking), a routine approval and a
 # confidential liaison statement, delivered while the daemon idles.
-m=$tap_tmp/m
-mkdir -p "$m"
 drafts_burst "$m" e2e
 dovecot_deliver News "$m/a.eml" "$m/r.eml" "$m/c.eml" "$m/b.eml"
 drafts_wait $((sent_before + 1))
@@ -178,7 +141,7 @@ is "$(drafts_header Subject "$tap_tmp/second.eml")" \
 is "$(sqlite3 "$db" "SELECT count(*) FROM draft_messages dm JOIN messages m \
 ON m.id = dm.message WHERE m.message_id = 'e2e-a2@test.example'")" 0 \
 	"the follow-up waits for the digest"
-e2e_stop_daemon
+drafts_daemon_stop
 is "$daemon_status" 0 "the daemon stops on SIGTERM, exit 0"
 like "$(cat "$tap_tmp/daemon.log")" "drafted breaking:" "and logged its drafts"
 is "$(received | wc -l)" $((sent_before + 2)) "two breaking drafts in all"

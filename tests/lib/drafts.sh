@@ -16,6 +16,18 @@
 #       transition"; c.eml: a confidential one naming SECRET-MARKER;
 #       r.eml: a routine approval naming ROUTINE-MARKER. Message-IDs
 #       <PREFIX-a@test.example> and so on; all dated now
+#   drafts_servers FOLDER...
+#       (bash) smtp-sink and a private Dovecot with these folders, on
+#       127.0.0.1 (tests/lib/smtp.sh, dovecot.sh); skips the test without
+#       smtp-sink; everything, the daemon too, is stopped at exit
+#   drafts_imap_config CONFIG-LINE...
+#       drafts_setup for those servers: [imap] on Dovecot following
+#       $drafts_folder (default INBOX), [smtp] to the sink
+#   drafts_daemon_start [EPOCH] / drafts_daemon_stop
+#       `run --allow-root` with $conf in the background, logging to
+#       $tap_tmp/daemon.log, its clock starting at EPOCH (LIAISONBOT_NOW)
+#       when given; stop: SIGTERM, 10 s, then SIGKILL; the exit status
+#       in $daemon_status
 #   drafts_text FILE / drafts_html FILE / drafts_header NAME FILE
 #       a draft's decoded parts and headers (tests/lib/draft.pl)
 
@@ -85,6 +97,50 @@ drafts_burst() {
 	    "List-Id: <iesg.ietf.org>" <<-EOF
 	The IESG has approved the following document.
 	EOF
+}
+
+drafts_servers() {
+	. "$LIAISONBOT_SRCDIR/tests/lib/smtp.sh"
+	. "$LIAISONBOT_SRCDIR/tests/lib/dovecot.sh"
+	smtp_need_sink || skip_all "$SMTP_SKIP_REASON"
+	smtp_init
+	trap tap_cleanup EXIT
+	tap_cleanup_hooks="drafts_daemon_stop dovecot_stop smtp_cleanup"
+	dovecot_start
+	for _ds_folder in "$@"; do
+		dovecot_mkfolder "$_ds_folder"
+	done
+	smtp_sink_start || { echo "Bail out! smtp-sink did not start"; exit 1; }
+}
+
+drafts_imap_config() {
+	drafts_setup "[imap]" "host = localhost" "port = $DOVECOT_IMAPS_PORT" \
+	    "tls = imaps" "ca_file = $DOVECOT_CA" "user = $DOVECOT_USER" \
+	    "password = $DOVECOT_PASSWORD" "folders = ${drafts_folder:-INBOX}" \
+	    "[smtp]" "url = smtp://127.0.0.1:$SMTP_SINK_PORT" "starttls = no" \
+	    "$@"
+}
+
+daemon_pid=
+drafts_daemon_start() {
+	if [ -n "${1:-}" ]; then
+		LIAISONBOT_NOW=$1 "$LIAISONBOT" -c "$conf" run --allow-root \
+		    2>>"$tap_tmp/daemon.log" &
+	else
+		"$LIAISONBOT" -c "$conf" run --allow-root \
+		    2>>"$tap_tmp/daemon.log" &
+	fi
+	daemon_pid=$!
+}
+
+drafts_daemon_stop() {
+	[ -n "$daemon_pid" ] || return 0
+	kill "$daemon_pid" 2>/dev/null
+	wait_for 10 sh -c "! kill -0 $daemon_pid"
+	kill -9 "$daemon_pid" 2>/dev/null
+	wait "$daemon_pid" 2>/dev/null
+	daemon_status=$?
+	daemon_pid=
 }
 
 drafts_text() { perl "$drafts_pl" text "$1"; }
