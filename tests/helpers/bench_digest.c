@@ -127,7 +127,8 @@ bench_message(int n, int count)
 			g_autofree char *re = subject;
 
 			subject = g_strdup_printf("Re: %s", re);
-			parent = g_strdup_printf("bench-%d@example.org", opener);
+			parent = g_strdup_printf("bench-%d@example.org",
+			    opener);
 		}
 		bench_headers(out, n, person, subject, parent, date);
 		bench_body(out, n, parent != NULL);
@@ -135,8 +136,9 @@ bench_message(int n, int count)
 		const char *position = bench_positions[n %
 		    G_N_ELEMENTS(bench_positions)];
 
-		subject = g_strdup_printf("%s's %s on draft-ietf-wg%d-widget-03: "
-		    "(with COMMENT)", person, position, n % 25);
+		subject = g_strdup_printf("%s's %s on "
+		    "draft-ietf-wg%d-widget-03: (with COMMENT)", person,
+		    position, n % 25);
 		bench_headers(out, n, person, subject, NULL, date);
 		g_string_append_printf(out, "%s has entered the following "
 		    "ballot position for\ndraft-ietf-wg%d-widget-03: %s\n\n",
