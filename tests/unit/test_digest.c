@@ -148,6 +148,60 @@ test_render(void)
 	g_time_zone_unref(utc);
 }
 
+static JsonObject *
+first_of(JsonObject *object, const char *member)
+{
+	return json_array_get_object_element(
+	    json_object_get_array_member(object, member), 0);
+}
+
+/* Links: only http(s) Archived-At, else a percent-encoded mid: URI. */
+static void
+test_links(void)
+{
+	static const struct {
+		const char *archived_at, *message_id, *want;
+	} cases[] = {
+		{ "https://mailarchive.ietf.org/arch/msg/iesg/x", "a@b",
+		  "https://mailarchive.ietf.org/arch/msg/iesg/x" },
+		{ "javascript:alert(1)", "a@b", "mid:a@b" },
+		{ "https://evil.example/\"onmouseover=x", "a@b", "mid:a@b" },
+		{ "data:text/html,<script>", "a@b", "mid:a@b" },
+		{ NULL, "odd/id%with space?#@example.org",
+		  "mid:odd%2Fid%25with%20space%3F%23@example.org" },
+	};
+	struct digest_options options = { .summary_sentences = 1 };
+	GTimeZone *utc = g_time_zone_new_utc();
+	struct model_options mo = { utc, "digest", 5000 };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		GPtrArray *a = g_ptr_array_new_with_free_func(
+		    (GDestroyNotify)stored_message_free);
+		struct stored_message *m = msg("t", "IESG statement on links",
+		    "Alice", CATEGORY_PROCESS, 9, NULL, 1000, "Text.");
+		struct digest *d;
+		JsonNode *model;
+		JsonObject *link;
+
+		g_free(m->archived_at);
+		m->archived_at = g_strdup(cases[i].archived_at);
+		g_free(m->message_id);
+		m->message_id = g_strdup(cases[i].message_id);
+		g_ptr_array_add(a, m);
+		d = digest_build(a, 0, 10000, &options);
+		model = model_from_digest(d, &mo);
+		link = json_node_get_object(model);
+		link = first_of(link, "sections");
+		link = first_of(link, "threads");
+		link = first_of(link, "links");
+		is_str(json_object_get_string_member(link, "url"),
+		    cases[i].want, "link %zu: %s", i, cases[i].want);
+		json_node_unref(model);
+		digest_free(d);
+	}
+	g_time_zone_unref(utc);
+}
+
 static void
 test_empty(void)
 {
@@ -165,6 +219,7 @@ main(void)
 {
 	test_grouping();
 	test_render();
+	test_links();
 	test_empty();
 	{
 		g_autofree char *clean = digest_clean_line(
