@@ -69,13 +69,15 @@ check_draft "digest" "$tap_tmp/digest.eml"
 like "$(perl "$drafts_pl" text "$tap_tmp/digest.eml")" \
 	"Evil X-Injected: from \(1\)" "a hostile display name is one line"
 
-# Mustache tags in a subject and a body: printed, never run.
+# Mustache tags in a subject and a body: printed, never run. And a
+# hostile Archived-At.
 drafts_mail "$m/tags.eml" \
 	'From: "{{#sections}}Mallory{{/sections}}" <mallory@example.org>' \
 	'To: The IESG <iesg@ietf.org>' \
 	'Subject: New Liaison Statement {{> digest.txt}} {{#x}}X{{/x}}' \
 	"Date: $(LC_ALL=C date -R)" 'Message-ID: <tags@test.example>' \
-	'List-Id: <iesg.ietf.org>' <<'EOF'
+	'List-Id: <iesg.ietf.org>' \
+	'Archived-At: <javascript:alert(document.cookie)>' <<'EOF'
 Purpose: For action
 
 Body: ITU-T asks {{=<% %>=}} <% period %> and {{{period}}} and {{! hidden}}
@@ -103,4 +105,7 @@ like "$html" '\{\{=&lt;% %&gt;=\}\} &lt;% period %&gt;' \
 	"HTML: a delimiter change is printed, escaped"
 is "$(printf '%s\n' "$html" | grep -c '<title>')" 1 \
 	"HTML: the partial was not run (one title)"
+unlike "$html" 'javascript:' "HTML: a javascript: Archived-At is no link"
+like "$html" '<a href="mid:tags@test.example">message</a>' \
+	"HTML: the Message-ID instead"
 tap_done
