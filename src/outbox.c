@@ -317,14 +317,12 @@ outbox_deliver(struct outbox *outbox, gint64 now,
 	g_autoptr(GPtrArray) queued = NULL;
 
 	memset(report, 0, sizeof(*report));
-	if (!outbox_copy_pending(outbox, report, error))
-		return false;
-	if (outbox->config->smtp.url == NULL)
-		return true;
-	queued = store_drafts_by_state(outbox->store, "queued", error);
-	if (queued == NULL)
-		return false;
-	for (guint i = 0; i < queued->len; i++) {
+	if (outbox->config->smtp.url != NULL) {
+		queued = store_drafts_by_state(outbox->store, "queued", error);
+		if (queued == NULL)
+			return false;
+	}
+	for (guint i = 0; queued != NULL && i < queued->len; i++) {
 		struct store_draft *draft = g_ptr_array_index(queued, i);
 
 		if (draft->next_attempt > now)
@@ -332,7 +330,9 @@ outbox_deliver(struct outbox *outbox, gint64 now,
 		if (!outbox_send_one(outbox, draft, now, report, error))
 			return false;
 	}
-	return true;
+	/* The copies after the mail: an IMAP server that is down or slow to
+	 * time out must not hold up the Liaison's mail. */
+	return outbox_copy_pending(outbox, report, error);
 }
 
 bool
