@@ -89,6 +89,21 @@ is "$(drafts_copies | wc -l):$(sqlite3 "$tap_tmp/store.db" \
 	'SELECT imap_state FROM drafts')" 1:done \
 	"copy not recorded: found by Message-ID, not appended again"
 
+# A crash right after the receiver accepted a draft; the draft reached
+# the followed INBOX: on restart a search by Message-ID over IMAP says it
+# was sent.
+LIAISONBOT_CRASH_AT=1 LIAISONBOT_CRASH_ONLY=outbox-accepted \
+	lb digest --send --since 2026-11-16 --until 2026-11-22 >/dev/null 2>&1
+is $? 99 "crash after the receiver accepted a second draft"
+smtp_wait_files "$SMTP_SINK_DIR" 2
+smtp_body "$(grep -L "^Message-Id: $mid" $(received))" >"$tap_tmp/second.eml"
+dovecot_deliver INBOX "$tap_tmp/second.eml"
+lb outbox --deliver >/dev/null 2>"$tap_tmp/err"
+is "$(sqlite3 "$tap_tmp/store.db" 'SELECT state FROM drafts WHERE id = 2')" \
+	sent "found in INBOX over IMAP: sent"
+like "$(cat "$tap_tmp/err")" "found delivered after a crash" "and logged so"
+is "$(received | wc -l)" 2 "not sent twice"
+
 # ---- the daemon and breaking news ----
 drafts_folder=News drafts_imap_config "[breaking]" "burst_window = 3s" \
 	"min_interval = 1h" "[digest]" "schedule ="
