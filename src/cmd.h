@@ -13,7 +13,7 @@
 
 /* What the global options said. */
 struct cmd_context {
-	const char *config_path;	/* -c FILE, or NULL */
+	char *config_path;		/* -c FILE, or NULL; owned */
 	int verbose;			/* number of -v */
 	bool quiet;			/* -q */
 };
