@@ -105,7 +105,7 @@ like "$(cat "$tap_tmp/err")" "found delivered after a crash" "and logged so"
 is "$(received | wc -l)" 2 "not sent twice"
 
 # ---- the daemon and breaking news ----
-drafts_folder=News drafts_imap_config "[breaking]" "burst_window = 3s" \
+drafts_folder=News drafts_imap_config "[breaking]" "burst_window = 5s" \
 	"min_interval = 1h" "[digest]" "schedule ="
 db=$tap_tmp/daemon.db
 sed -i "s|^path = .*|path = $db|" "$conf"
@@ -123,8 +123,14 @@ drafts_wait() { wait_for 20 sh -c "[ \$(find '$SMTP_SINK_DIR' -type f | wc -l) -
 
 # A burst: two liaison statements (breaking), a routine approval and a
 # confidential liaison statement, delivered while the daemon idles.
-drafts_burst "$m" e2e
-dovecot_deliver News "$m/a.eml" "$m/r.eml" "$m/c.eml" "$m/b.eml"
+# The first three at once (Maildir files and a resync); the second
+# statement once the daemon has stored them, within the burst window.
+mkdir -p "$m/burst1" "$m/burst2" "$m/late"
+drafts_burst "$m/burst1" e2e
+mv "$m/burst1/b.eml" "$m/late/"
+dovecot_import News "$m/burst1"
+wait_for 20 stored 3
+dovecot_import News "$m/late"
 drafts_wait $((sent_before + 1))
 ok $? "breaking news delivered while the daemon ran"
 wait_for 10 stored 4
@@ -139,14 +145,17 @@ unlike "$text$(drafts_html "$tap_tmp/first.eml")" \
 	"SECRET-MARKER|ROUTINE-MARKER" "no routine, no confidential mail"
 is "$(sqlite3 "$db" "SELECT count(*) FROM draft_messages")" 2 \
 	"the draft covers the two statements"
+like "$(grep -E 'News: [0-9]+ new|drafted' "$tap_tmp/daemon.log" | head -3 |
+	tr '\n' ' ')" "News: 3 new .*News: 1 new .*drafted breaking" \
+	"they came in two syncs, merged by the burst window"
 
 # More in the first thread (reported just now) and a new thread.
-drafts_liaison "$m/a2.eml" e2e-a2@test.example \
+drafts_liaison "$m/burst2/a2.eml" e2e-a2@test.example \
 	"LS on identifier-based networking" \
 	iesg.ietf.org "" "In-Reply-To: <e2e-a@test.example>" \
 	"References: <e2e-a@test.example>"
-drafts_liaison "$m/d.eml" e2e-d@test.example "LS on routing registries"
-dovecot_deliver News "$m/a2.eml" "$m/d.eml"
+drafts_liaison "$m/burst2/d.eml" e2e-d@test.example "LS on routing registries"
+dovecot_import News "$m/burst2"
 drafts_wait $((sent_before + 2))
 ok $? "a second breaking draft"
 smtp_body "$(received | tail -1)" >"$tap_tmp/second.eml"
