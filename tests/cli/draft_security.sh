@@ -43,6 +43,7 @@ do
 	{
 		printf 'From: =?utf-8?q?Evil=0D=0AX-Injected=3A_from?= <evil%d@example.org>\n' $n
 		printf 'To: The IESG <iesg@ietf.org>\n'
+		# shellcheck disable=SC2059 # the escapes in it are the test
 		printf "Subject: $subject case $n\\n"
 		printf 'Date: %s\n' "$(LC_ALL=C date -R)"
 		printf 'Message-ID: <hostile-%d@test.example>\n' $n

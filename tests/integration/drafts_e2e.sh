@@ -96,7 +96,7 @@ LIAISONBOT_CRASH_AT=1 LIAISONBOT_CRASH_ONLY=outbox-accepted \
 	lb digest --send --since 2026-11-16 --until 2026-11-22 >/dev/null 2>&1
 is $? 99 "crash after the receiver accepted a second draft"
 smtp_wait_files "$SMTP_SINK_DIR" 2
-smtp_body "$(grep -L "^Message-Id: $mid" $(received))" >"$tap_tmp/second.eml"
+smtp_body "$(received | xargs grep -L "^Message-Id: $mid")" >"$tap_tmp/second.eml"
 dovecot_deliver INBOX "$tap_tmp/second.eml"
 lb outbox --deliver >/dev/null 2>"$tap_tmp/err"
 is "$(sqlite3 "$tap_tmp/store.db" 'SELECT state FROM drafts WHERE id = 2')" \

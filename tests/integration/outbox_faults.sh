@@ -15,6 +15,7 @@
 smtp_need_sink || skip_all "$SMTP_SKIP_REASON"
 smtp_init
 trap tap_cleanup EXIT
+# shellcheck disable=SC2034 # read by tap.sh
 tap_cleanup_hooks=smtp_cleanup
 week=$LIAISONBOT_SRCDIR/contrib/sample-week
 now=$(date +%s)
@@ -34,7 +35,7 @@ scenario() {
 	rounds=1
 	: >"$tap_tmp/err"
 }
-fresh() { port= sinks=; }	# a new scenario's receivers
+fresh() { port='' sinks=''; }	# a new scenario's receivers
 send() {	# the week's digest, queued and sent; $? its exit status
 	lb digest --send --since 2026-11-16 --until 2026-11-23 \
 	    >>"$tap_tmp/out" 2>>"$tap_tmp/err"
