@@ -42,7 +42,7 @@ digest_run(struct cmd_context *ctx, int argc, char **argv)
 	struct store *store = NULL;
 	struct compose *compose = NULL;
 	struct composed *composed = NULL;
-	gint64 now = g_get_real_time() / G_USEC_PER_SEC, since = 0, until = now;
+	gint64 now = when_now(), since = 0, until = now;
 	enum compose_kind kind;
 	int status;
 

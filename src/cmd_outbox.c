@@ -8,6 +8,7 @@
 #include "error.h"
 #include "outbox.h"
 #include "store_draft.h"
+#include "when.h"
 
 static void
 outbox_print(const struct store_draft *draft)
@@ -39,6 +40,7 @@ outbox_run(struct cmd_context *ctx, int argc, char **argv)
 	struct config *config = NULL;
 	struct store *store = NULL;
 	struct outbox *outbox = NULL;
+	struct outbox_imap imap;
 	struct outbox_report report;
 	int status = LB_EXIT_OK;
 
@@ -51,12 +53,11 @@ outbox_run(struct cmd_context *ctx, int argc, char **argv)
 		status = cmd_report(error);
 		goto out;
 	}
-	outbox = outbox_new(store, config, NULL);
+	outbox = cmd_new_outbox(config, store, &imap);
 	if (resend > 0 && !outbox_resend(outbox, resend, &error))
 		status = cmd_report(error);
 	else if (deliver && (!outbox_recover(outbox, &error) ||
-	    !outbox_deliver(outbox, g_get_real_time() / G_USEC_PER_SEC,
-	    &report, &error)))
+	    !outbox_deliver(outbox, when_now(), &report, &error)))
 		status = cmd_report(error);
 	else if ((drafts = store_drafts_by_state(store, NULL, &error)) == NULL)
 		status = cmd_report(error);

@@ -11,6 +11,7 @@
 #include "render.h"
 #include "store_draft.h"
 #include "store_query.h"
+#include "when.h"
 
 #define COMPOSE_DEFAULT_PERIOD (7 * 86400)
 /* Mail stored in the period but dated this long before it is old news:
@@ -155,7 +156,7 @@ compose_build(struct compose *compose, enum compose_kind kind,
 	struct model_options model_options = {
 		.zone = compose->zone,
 		.kind = kind == COMPOSE_BREAKING ? "breaking" : "digest",
-		.now = g_get_real_time() / G_USEC_PER_SEC,
+		.now = when_now(),
 	};
 	g_autoptr(JsonNode) model = NULL;
 	g_autofree char *text = NULL, *html = NULL;
@@ -297,7 +298,7 @@ compose_queue(struct compose *compose, const struct composed *composed,
 	draft.identity = composed->identity;
 	draft.message_id = composed->message_id;
 	draft.subject = composed->subject;
-	draft.created = g_get_real_time() / G_USEC_PER_SEC;
+	draft.created = when_now();
 	draft.period_start = composed->start;
 	draft.period_end = composed->end;
 	draft.raw = composed->raw;

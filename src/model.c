@@ -28,6 +28,7 @@ static const struct {
 	{ "errata", "errata reports" },
 	{ "document-state", "document state changes" },
 	{ "conflict-review", "conflict reviews" },
+	{ "auto-reply", "automatic replies" },
 	{ "other", "other messages" },
 };
 
@@ -133,8 +134,25 @@ model_add_participants(JsonBuilder *b, const struct digest_thread *thread)
 	model_add_string(b, "participants_text", text->str);
 }
 
+/* An Archived-At the draft may link to: http or https, one clean token.
+ * The header is the sender's to write: a javascript: or data: URL must
+ * not become a link in the Liaison's mail client. */
+static bool
+model_archive_usable(const char *url)
+{
+	if (url == NULL || (g_ascii_strncasecmp(url, "https://", 8) != 0 &&
+	    g_ascii_strncasecmp(url, "http://", 7) != 0))
+		return false;
+	for (const char *p = url; *p; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f ||
+		    strchr("<>\"'\\`", *p) != NULL)
+			return false;
+	return true;
+}
+
 /* Archived-At when the list gave one, else the Message-ID as a mid: URI
- * (RFC 2392), which mail clients and the IETF archive can resolve. */
+ * (RFC 2392, percent-encoded), which mail clients and the IETF archive
+ * can resolve. */
 static void
 model_add_links(JsonBuilder *b, const struct digest_thread *thread)
 {
@@ -145,16 +163,15 @@ model_add_links(JsonBuilder *b, const struct digest_thread *thread)
 	for (guint i = 0; i < shown; i++) {
 		const struct stored_message *m =
 		    g_ptr_array_index(thread->messages, i);
-		g_autofree char *url = m->archived_at && *m->archived_at
-		    ? g_strdup(m->archived_at)
-		    : g_strdup_printf("mid:%s", m->message_id);
-		g_autofree char *clean = NULL;
+		bool archived = model_archive_usable(m->archived_at);
+		g_autofree char *id = g_uri_escape_string(m->message_id,
+		    "!$&()*+,;=:@", FALSE);
+		g_autofree char *url = archived ? g_strdup(m->archived_at)
+		    : g_strdup_printf("mid:%s", id);
 
 		json_builder_begin_object(b);
-		clean = g_strdelimit(g_strdup(url), "\r\n\t <>\"", '_');
-		model_add_string(b, "url", clean);
-		model_add_bool(b, "archived",
-		    m->archived_at && *m->archived_at);
+		model_add_string(b, "url", url);
+		model_add_bool(b, "archived", archived);
 		model_add_string(b, "message_id", m->message_id);
 		json_builder_end_object(b);
 	}
