@@ -119,7 +119,7 @@ for with in with without; do
 	ingest "$fresh" zz-secret-liaison.eml
 	"$LIAISONBOT" -c "$conf" breaking --dry-run >"$tap_tmp/$with.breaking"
 	like "$(drafts_header Subject "$tap_tmp/$with.breaking")" \
-		"Breaking: [0-9]+ items" "$with: a breaking draft of the fresh week"
+		"Breaking: " "$with: a breaking draft of the fresh week"
 	check_clean "$with: breaking, raw" "$(cat "$tap_tmp/$with.breaking")"
 	check_clean "$with: breaking, text" "$(drafts_text "$tap_tmp/$with.breaking")"
 	check_clean "$with: breaking, HTML" "$(drafts_html "$tap_tmp/$with.breaking")"

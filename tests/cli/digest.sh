@@ -47,8 +47,8 @@ is "$(printf '%s\n' "$text" | grep '^== ')" "== IETF process ==
 # Within a section the most important thread (highest score) comes first.
 is "$(printf '%s\n' "$text" |
 	sed -n '/^== Relations/,/^== IESG/s/^\* \(.\{28\}\).*/\1/p')" \
-	"New Liaison Statement, \"Stat
-New Liaison Statement, \"LS o
+	"New Liaison Statement, \"LS o
+New Liaison Statement, \"Stat
 3GPP coordination: SA2 Rel-2
 IANA: draft 2027 SLA for the" \
 	"external threads, most important first"
