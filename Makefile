@@ -48,6 +48,8 @@ HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/%,$(HELPER_SRCS))
 
 .PHONY: all check unit-tests bench fuzz install uninstall clean demo
+# Keep test objects: they are intermediates of the pattern rules.
+.SECONDARY:
 all: $(BIN)
 
 $(BUILD)/src/%.o: src/%.c

@@ -144,6 +144,7 @@ cmd_queue_and_send(struct config *config, struct store *store,
 		return cmd_report(error);
 	printf("%s <%s>: %s\n", composed->identity, composed->message_id,
 	    existed ? "already in the outbox" : "queued");
+	fflush(stdout);
 	if (!send)
 		return LB_EXIT_OK;
 	outbox = outbox_new(store, config, NULL);

@@ -27,7 +27,8 @@ struct cmd {
 };
 
 extern const struct cmd cmd_run, cmd_poll, cmd_ingest, cmd_classify,
-    cmd_filter, cmd_digest, cmd_breaking, cmd_outbox, cmd_config;
+    cmd_filter, cmd_digest, cmd_breaking, cmd_status, cmd_outbox,
+    cmd_config;
 
 struct compose;
 struct composed;

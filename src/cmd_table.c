@@ -9,6 +9,7 @@ const struct cmd *const cmd_table[] = {
 	&cmd_filter,
 	&cmd_digest,
 	&cmd_breaking,
+	&cmd_status,
 	&cmd_outbox,
 	&cmd_config,
 	NULL,

@@ -103,9 +103,10 @@ line_end(const char *text, size_t len, size_t offset)
 	return newline != NULL ? (size_t)(newline - text) + 1 : len;
 }
 
-/* Offset of the line where regex first matches at or after from, or -1.
- * The patterns are compiled multi-line, so one search over the text
- * replaces a match per line. */
+/* Offset of the first line at or after from (a line start) that regex
+ * matches, or -1. One multi-line search over the rest of the text finds
+ * the candidate quickly; the line is then confirmed on its own, so that a
+ * pattern like ^\s*7\. cannot start on the empty line above. */
 static gssize
 find_line(const GRegex *regex, const char *text, size_t len, size_t from)
 {
@@ -113,11 +114,22 @@ find_line(const GRegex *regex, const char *text, size_t len, size_t from)
 	gint start;
 
 	if (from >= len || !g_regex_match_full(regex, text, (gssize)len,
-	    (gint)from, 0, &match, NULL))
+	    (gint)from, 0, &match, NULL) ||
+	    !g_match_info_fetch_pos(match, 0, &start, NULL))
 		return -1;
-	if (!g_match_info_fetch_pos(match, 0, &start, NULL))
-		return -1;
-	return (gssize)line_start(text, (size_t)start);
+	for (size_t line = line_start(text, (size_t)start); line < len;
+	    line = line_end(text, len, line)) {
+		size_t stop = line_end(text, len, line);
+
+		if (stop > line && text[stop - 1] == '\n')
+			stop--;
+		if (stop > line && text[stop - 1] == '\r')
+			stop--;
+		if (g_regex_match_full(regex, text, (gssize)stop, (gint)line,
+		    0, NULL, NULL))
+			return (gssize)line;
+	}
+	return -1;
 }
 
 /* The earliest section start at or after from among all redactions. */
@@ -151,6 +163,8 @@ redact_text(const struct ruleset *ruleset, const char *text)
 	size_t len = strlen(text);
 	size_t from = 0, start;
 
+	if (len > G_MAXINT / 2)
+		len = G_MAXINT / 2;	/* GRegex offsets are gint */
 	if (!g_utf8_validate_len(text, len, NULL)) {
 		repaired = g_utf8_make_valid(text, (gssize)len);
 		text = repaired;

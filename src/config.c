@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "error.h"
+#include "schedule.h"
 
 enum config_type {
 	CONFIG_STRING,
@@ -129,19 +130,20 @@ static const struct config_key config_keys[] = {
 	{ "drafts", "timezone", CONFIG_STRING, AT(drafts.timezone), "UTC", NULL,
 	  "zone for dates shown in drafts (IANA name)" },
 
-	{ "digest", "schedule", CONFIG_LIST, AT(digest.schedule), NULL, NULL,
-	  "when digests are drafted: 'thu 18:00 UTC', 'before-iab 24h', "
-	  "'after-iesg 2h'" },
+	{ "digest", "schedule", CONFIG_LIST, AT(digest.schedule),
+	  "thu 18:00 UTC", NULL, "when digests are drafted: 'thu 18:00 UTC' "
+	  "(after the IESG telechat), 'before-iab 24h', 'after-iesg 2h', "
+	  "'daily 07:00 Europe/Berlin'; empty: only on demand" },
 	{ "digest", "calendar", CONFIG_STRING, AT(digest.calendar), NULL, NULL,
 	  "iCalendar file or https URL with IAB and IESG meetings" },
 	{ "digest", "calendar_refresh", CONFIG_DURATION,
 	  AT(digest.calendar_refresh), "1d", "60..2592000",
 	  "how often a calendar URL is fetched again" },
 	{ "digest", "iab_meeting_pattern", CONFIG_STRING,
-	  AT(digest.iab_meeting_pattern), "IAB (Business|Informal) Meeting",
+	  AT(digest.iab_meeting_pattern), SCHEDULE_DEFAULT_IAB_PATTERN,
 	  NULL, "regex on event summaries marking IAB meetings" },
 	{ "digest", "iesg_meeting_pattern", CONFIG_STRING,
-	  AT(digest.iesg_meeting_pattern), "IESG (Formal |Informal )?Telechat",
+	  AT(digest.iesg_meeting_pattern), SCHEDULE_DEFAULT_IESG_PATTERN,
 	  NULL, "regex on event summaries marking IESG meetings" },
 	{ "digest", "skip_empty", CONFIG_BOOL, AT(digest.skip_empty), "false",
 	  NULL, "draft nothing for a period with nothing of note" },
@@ -580,6 +582,23 @@ config_find(const char *explicit_path)
 	return NULL;
 }
 
+/* INI files often use ';' comment lines, which GKeyFile does not know. */
+static void
+config_semicolon_comments(char *text)
+{
+	for (char *line = text; line != NULL && *line != '\0';) {
+		char *p = line;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == ';')
+			*p = '#';
+		line = strchr(line, '\n');
+		if (line != NULL)
+			line++;
+	}
+}
+
 static struct config *
 config_new(void)
 {
@@ -631,6 +650,7 @@ config_load_data(const char *name, const char *text, gssize length,
 	config_scan_lines(name, copy, &lines, errors);
 	if (errors->len > 0)
 		goto out;
+	config_semicolon_comments(copy);
 	file = g_key_file_new();
 	if (!g_key_file_load_from_data(file, copy, (gsize)length,
 	    G_KEY_FILE_NONE, &local)) {

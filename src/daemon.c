@@ -11,12 +11,14 @@
 #include "cmd.h"
 #include "compose.h"
 #include "daemon.h"
+#include "digest_clock.h"
 #include "error.h"
 #include "imap_account.h"
 #include "ingest.h"
 #include "lock.h"
 #include "log.h"
 #include "outbox.h"
+#include "store_draft.h"
 #include "sync.h"
 
 /* Set from signal handlers; read between steps and inside a sync. */
@@ -49,6 +51,9 @@ struct daemon {
 	struct outbox_imap imap_ops;
 	char *account;
 	GPtrArray *watches;
+	struct digest_clock *clock;
+	gint64 digest_due;	/* the fire time the digest timer waits for */
+	guint digest_timer;
 	guint breaking_timer;
 	guint outbox_timer;
 	int status;
@@ -200,6 +205,81 @@ daemon_breaking_due(gpointer data)
 
 	daemon->breaking_timer = 0;
 	daemon_check_breaking(daemon);
+	return G_SOURCE_REMOVE;
+}
+
+/* ---- scheduled digests ---- */
+
+/* Long waits are cut into hours so a suspended machine or a clock change
+ * is noticed. */
+#define DAEMON_DIGEST_CHECK 3600
+
+static gboolean daemon_digest_due(gpointer data);
+
+static void
+daemon_fire_digest(struct daemon *daemon, gint64 until, const char *rule)
+{
+	g_autoptr(GError) error = NULL;
+	struct composed *composed = NULL;
+
+	log_info("digest due (%s)", rule ? rule : "schedule");
+	if (!compose_digest(daemon->compose, COMPOSE_DIGEST, 0, until,
+	    &composed, &error)) {
+		log_warn("digest: %s", error->message);
+		return;
+	}
+	if (composed != NULL)
+		daemon_queue(daemon, composed);
+	composed_free(composed);
+}
+
+/* Fires a digest that fell due while we were down, then waits for the
+ * next one. */
+static void
+daemon_arm_digest(struct daemon *daemon)
+{
+	g_autoptr(GError) error = NULL;
+	gint64 now = daemon_now(), last_end = 0, due = 0;
+	const char *rule = NULL;
+
+	daemon_clear_source(&daemon->digest_timer);
+	if (!store_draft_last_period_end(daemon->store, "digest", &last_end,
+	    &error) ||
+	    !digest_clock_previous(daemon->clock, now, &due, &rule, &error)) {
+		log_warn("digest schedule: %s; trying again in an hour",
+		    error->message);
+		daemon->digest_timer = daemon_timer(DAEMON_DIGEST_CHECK,
+		    daemon_digest_due, daemon);
+		return;
+	}
+	if (last_end > 0 && due > last_end)
+		daemon_fire_digest(daemon, due, rule);
+	if (!digest_clock_next(daemon->clock, now, &due, &rule, &error)) {
+		log_warn("digest schedule: %s", error->message);
+		due = 0;
+	}
+	daemon->digest_due = due;
+	if (due > 0) {
+		g_autoptr(GDateTime) t = g_date_time_new_from_unix_utc(due);
+		g_autofree char *when = g_date_time_format_iso8601(t);
+
+		log_debug(LOG_AREA_SCHEDULE, "next digest %s (%s)", when, rule);
+	}
+	daemon->digest_timer = daemon_timer(due > 0
+	    ? (guint)MIN(due - now, DAEMON_DIGEST_CHECK) : DAEMON_DIGEST_CHECK,
+	    daemon_digest_due, daemon);
+}
+
+static gboolean
+daemon_digest_due(gpointer data)
+{
+	struct daemon *daemon = data;
+	gint64 due = daemon->digest_due;
+
+	daemon->digest_timer = 0;
+	if (due > 0 && daemon_now() >= due)
+		daemon_fire_digest(daemon, due, NULL);
+	daemon_arm_digest(daemon);
 	return G_SOURCE_REMOVE;
 }
 
@@ -416,16 +496,24 @@ daemon_configure(struct daemon *daemon, struct config *config,
     struct ruleset *rules, GError **error)
 {
 	struct compose *compose = compose_new(daemon->store, config, error);
+	struct digest_clock *clock;
 
 	if (compose == NULL)
 		return false;
+	clock = digest_clock_new(config, error);
+	if (clock == NULL) {
+		compose_free(compose);
+		return false;
+	}
 	if (daemon->watches != NULL)
 		g_ptr_array_unref(daemon->watches);
 	compose_free(daemon->compose);
+	digest_clock_free(daemon->clock);
 	outbox_free(daemon->outbox);
 	rules_free(daemon->rules);
 	config_free(daemon->config);
 	g_free(daemon->account);
+	daemon->clock = clock;
 	daemon->config = config;
 	daemon->rules = rules;
 	daemon->compose = compose;
@@ -465,6 +553,7 @@ daemon_reconfigure(struct daemon *daemon)
 		return;
 	}
 	log_info("reloaded");
+	daemon_arm_digest(daemon);
 	daemon_deliver(daemon);
 }
 
@@ -523,8 +612,10 @@ daemon_close(struct daemon *daemon)
 {
 	if (daemon->watches != NULL)
 		g_ptr_array_unref(daemon->watches);
+	daemon_clear_source(&daemon->digest_timer);
 	daemon_clear_source(&daemon->breaking_timer);
 	daemon_clear_source(&daemon->outbox_timer);
+	digest_clock_free(daemon->clock);
 	compose_free(daemon->compose);
 	outbox_free(daemon->outbox);
 	ingest_free(daemon->ingest);
@@ -562,6 +653,7 @@ daemon_run(struct cmd_context *ctx)
 	    daemon.config->imap.folders), daemon.account);
 	daemon_deliver(&daemon);
 	daemon_check_breaking(&daemon);
+	daemon_arm_digest(&daemon);
 	if (!daemon_stop)
 		g_main_loop_run(daemon.loop);
 	g_source_remove(signals);

@@ -6,7 +6,7 @@
 #include "store_query.h"
 #include "summary.h"
 
-#define DIGEST_SUMMARY_CHARS 480
+#define DIGEST_SUMMARY_CHARS 300
 #define DIGEST_SUBJECT_KEY_MIN 8	/* shorter subjects do not group */
 
 static bool
@@ -164,20 +164,25 @@ digest_thread_free(gpointer data)
 	g_free(thread);
 }
 
-/* A thread takes the category of its highest-scoring reportable message;
- * NULL when it has none. */
+/* A thread takes the category of its highest-scoring reportable message
+ * and its summary from the first one; NULL when it has none. */
 static struct digest_thread *
 digest_thread_new(GPtrArray *group, const struct digest_options *options)
 {
 	struct stored_message *best = NULL, *first;
 	struct digest_thread *thread;
 
+	struct stored_message *opener = NULL;
+
 	for (guint i = 0; i < group->len; i++) {
 		struct stored_message *m = g_ptr_array_index(group, i);
 
-		if (digest_reportable(m->category) &&
-		    (best == NULL || m->score > best->score))
+		if (!digest_reportable(m->category))
+			continue;
+		if (best == NULL || m->score > best->score)
 			best = m;
+		if (opener == NULL)
+			opener = m;
 	}
 	if (best == NULL)
 		return NULL;
@@ -194,7 +199,9 @@ digest_thread_new(GPtrArray *group, const struct digest_options *options)
 		thread->breaking |= ((struct stored_message *)
 		    g_ptr_array_index(group, i))->breaking;
 	thread->participants = digest_participants(group);
-	thread->summary = summary_extract(best->own_text,
+	/* The first reportable message usually states what the thread is
+	 * about; later ones argue with it. */
+	thread->summary = summary_extract(opener->own_text,
 	    options->summary_sentences, DIGEST_SUMMARY_CHARS);
 	return thread;
 }

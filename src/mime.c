@@ -248,9 +248,12 @@ mime_check_encoding(GMimeContentEncoding encoding, const char *buf,
 
 		while ((p = memchr(p, '=', (size_t)(end - p))) != NULL &&
 		    end - p >= 3) {
-			if (!(g_ascii_isxdigit(p[1]) &&
-			    g_ascii_isxdigit(p[2])) && p[1] != '\r' && p[1] != '\n' && p[1] != ' ' &&
-			    p[1] != '\t') {
+			bool hex = g_ascii_isxdigit(p[1]) &&
+			    g_ascii_isxdigit(p[2]);
+			bool soft = p[1] == '\r' || p[1] == '\n' ||
+			    p[1] == ' ' || p[1] == '\t';
+
+			if (!hex && !soft) {
 				*flags |= MESSAGE_FLAG_BAD_ENCODING;
 				return;
 			}
@@ -513,33 +516,15 @@ mime_read_body(struct mime_state *state, GMimeMessage *mime)
 
 /* ---- headers ------------------------------------------------------------- */
 
-/* ASCII without encoded words: cleaning the raw value is decoding it. */
-static bool
-mime_plain_ascii(const char *raw)
-{
-	for (const char *p = raw; *p != '\0'; p++) {
-		if ((unsigned char)*p >= 0x80)
-			return false;
-		if (p[0] == '=' && p[1] == '?')
-			return false;
-	}
-	return true;
-}
-
-/* The header's value decoded, unfolded and cleaned. Caller frees. */
+/* The header's value decoded, unfolded and cleaned. GMime has decoded it
+ * already (it does, for its warnings). Caller frees. */
 static char *
 mime_header_value(struct mime_state *state, GMimeHeader *header)
 {
-	const char *raw = g_mime_header_get_raw_value(header);
-	const char *value = raw;
 	bool cut;
-	char *clean;
+	char *clean = text_clean_line(g_mime_header_get_value(header), -1,
+	    MIME_HEADER_MAX, &cut);
 
-	if (raw == NULL)
-		return g_strdup("");
-	if (!mime_plain_ascii(raw))
-		value = g_mime_header_get_value(header);
-	clean = text_clean_line(value, -1, MIME_HEADER_MAX, &cut);
 	if (cut)
 		state->flags |= MESSAGE_FLAG_TRUNCATED;
 	return clean;
@@ -609,6 +594,28 @@ mime_references(struct mime_state *state, const char *raw)
 	return (char **)g_ptr_array_free(out, FALSE);
 }
 
+/* Address headers that occur more than once count as one list. The
+ * decoded header value is the decoded list, as written. */
+static void
+mime_join_list(struct mime_state *state, char **list, const char *value)
+{
+	char *joined;
+
+	if (*value == '\0')
+		return;
+	if (*list == NULL) {
+		*list = g_strdup(value);
+		return;
+	}
+	if (strlen(*list) + strlen(value) + 2 > MIME_HEADER_MAX) {
+		state->flags |= MESSAGE_FLAG_TRUNCATED;
+		return;
+	}
+	joined = g_strconcat(*list, ", ", value, NULL);
+	g_free(*list);
+	*list = joined;
+}
+
 /* Fields taken from the first header of their name. */
 static void
 mime_header_field(struct message *message, struct mime_state *state,
@@ -620,12 +627,15 @@ mime_header_field(struct message *message, struct mime_state *state,
 	if (raw == NULL)
 		raw = "";
 	if (g_ascii_strcasecmp(name, "Message-Id") == 0) {
+		char *id;
+
 		if (message->message_id != NULL) {
 			state->flags |= MESSAGE_FLAG_DUPLICATE_ID;
 			return;
 		}
-		g_autofree char *id = g_mime_utils_decode_message_id(raw);
+		id = g_mime_utils_decode_message_id(raw);
 		message->message_id = mime_clean_id(state, id);
+		g_free(id);
 	} else if (g_ascii_strcasecmp(name, "In-Reply-To") == 0) {
 		char **ids;
 
@@ -654,6 +664,10 @@ mime_header_field(struct message *message, struct mime_state *state,
 	} else if (g_ascii_strcasecmp(name, "Date") == 0) {
 		if (state->date_value == NULL)
 			state->date_value = g_strdup(value);
+	} else if (g_ascii_strcasecmp(name, "To") == 0) {
+		mime_join_list(state, &message->to, value);
+	} else if (g_ascii_strcasecmp(name, "Cc") == 0) {
+		mime_join_list(state, &message->cc, value);
 	}
 }
 
@@ -759,24 +773,6 @@ mime_read_from(struct message *message, struct mime_state *state,
 		state->flags |= MESSAGE_FLAG_NO_FROM;
 }
 
-static char *
-mime_address_list(struct mime_state *state, InternetAddressList *list)
-{
-	g_autofree char *text = NULL;
-	char *clean;
-	bool cut;
-
-	if (list == NULL || internet_address_list_length(list) == 0)
-		return NULL;
-	text = internet_address_list_to_string(list, NULL, FALSE);
-	if (text == NULL)
-		return NULL;
-	clean = text_clean_line(text, -1, MIME_HEADER_MAX, &cut);
-	if (cut)
-		state->flags |= MESSAGE_FLAG_TRUNCATED;
-	return clean;
-}
-
 static void
 mime_read_envelope(struct message *message, struct mime_state *state,
     GMimeMessage *mime)
@@ -785,10 +781,6 @@ mime_read_envelope(struct message *message, struct mime_state *state,
 
 	mime_read_headers(message, state, mime);
 	mime_read_from(message, state, mime);
-	message->to = mime_address_list(state,
-	    g_mime_message_get_addresses(mime, GMIME_ADDRESS_TYPE_TO));
-	message->cc = mime_address_list(state,
-	    g_mime_message_get_addresses(mime, GMIME_ADDRESS_TYPE_CC));
 	if (date != NULL) {
 		message->date = g_date_time_to_unix(date);
 	} else {
@@ -818,13 +810,14 @@ mime_hash_id(const struct message *message, const struct mime_state *state)
 	    g_checksum_get_string(sum));
 }
 
-/* Length of a leading mbox "From " line, or 0. */
+/* Length of a leading mbox "From " line, or 0 ("From : x" is a header). */
 static size_t
 mime_mbox_line(const char *data, size_t len)
 {
 	const char *nl;
 
-	if (len < 5 || memcmp(data, "From ", 5) != 0)
+	if (len < 6 || memcmp(data, "From ", 5) != 0 || data[5] == ':' ||
+	    data[5] == ' ' || data[5] == '\t')
 		return 0;
 	nl = memchr(data, '\n', len);
 	return nl != NULL ? (size_t)(nl - data) + 1 : len;
@@ -895,7 +888,7 @@ mime_parse(GBytes *raw, gint64 arrival)
 	if (data == NULL)
 		data = "";
 	skip = mime_mbox_line(data, len);
-	state.text = g_string_sized_new(MIN(len, MIME_TEXT_MAX) + 1);
+	state.text = g_string_new(NULL);
 	mime_parse_bytes(message, &state, data + skip, len - skip);
 
 	message->text = g_string_free(state.text, FALSE);

@@ -34,7 +34,26 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeReferences, g_mime_references_free)
 void mime_init(void);
 
 /* Parses one message as received. Never fails and never returns NULL:
- * what is broken is recorded in message->flags (enum message_flag).
+ * what is broken is recorded in message->flags (enum message_flag):
+ *   NO_MESSAGE_ID  none usable; the id is "sha256-<32 hex>@" MIME_HASH_DOMAIN
+ *                  over the first From, Date, Subject and the text, so the
+ *                  same mail from IMAP or an mbox gets the same id
+ *   DUPLICATE_ID   several Message-ID headers (the first is used)
+ *   BAD_DATE       Date missing or unparsable: date is arrival
+ *   NO_FROM        no From, or no address with '@' in it
+ *   BAD_HEADERS    invalid header line, repeated single header (RFC 5322
+ *                  3.6), invalid address list
+ *   BROKEN_MIME    GMime's structure warnings: no or bad boundary, no end
+ *                  boundary, invalid Content-Type or parameters, parts
+ *                  without headers or content; or no header block at all
+ *   BAD_ENCODING   8-bit header, broken RFC 2047 word, unknown charset,
+ *                  undeclared 8-bit text, invalid UTF-8 or charset bytes
+ *                  (repaired), bad base64 or quoted-printable, NUL bytes
+ *   NO_TEXT        no text/plain or text/html part
+ *   TRUNCATED      one of the MIME_*_MAX limits was reached
+ * Headers are RFC 2047-decoded to UTF-8, unfolded and freed of control
+ * characters; the text is text/plain (HTML converted when there is none),
+ * an attached message/rfc822 included after TEXT_ATTACHED_MARKER.
  * Keeps a reference to raw in message->raw. A leading mbox "From " line is
  * skipped. Fills every field of struct message except the verdict,
  * including own_text (text.h) and the thread keys (thread.h). Calls

@@ -237,6 +237,66 @@ parse_options(struct rules_parser *parser, char **options, struct rule *rule)
 	return true;
 }
 
+/* Offset just past the character class that starts at pattern[i] ('['),
+ * or strlen(pattern) when it is not closed. */
+static size_t
+skip_class(const char *pattern, size_t i)
+{
+	i++;
+	if (pattern[i] == '^')
+		i++;
+	if (pattern[i] == ']')
+		i++;			/* a leading ] is literal */
+	while (pattern[i] != '\0' && pattern[i] != ']') {
+		if (pattern[i] == '\\' && pattern[i + 1] != '\0') {
+			i += 2;
+		} else if (pattern[i] == '[' && pattern[i + 1] == ':') {
+			const char *end = strstr(pattern + i + 2, ":]");
+
+			i = end != NULL ? (size_t)(end - pattern) + 2 : i + 1;
+		} else {
+			i++;
+		}
+	}
+	return pattern[i] == ']' ? i + 1 : i;
+}
+
+/* Body text is wrapped, so in a regex a plain space stands for any run of
+ * white space, as in a phrase: " " -> \s+, " *" -> \s*, " ?" -> \s?.
+ * Escaped spaces, spaces in classes and patterns using \Q or (?x) are left
+ * alone. Caller frees. */
+static char *
+regex_spaces(const char *pattern)
+{
+	GString *out;
+	size_t i = 0;
+
+	if (strstr(pattern, "\\Q") != NULL || strstr(pattern, "(?x") != NULL)
+		return g_strdup(pattern);
+	out = g_string_new(NULL);
+	while (pattern[i] != '\0') {
+		if (pattern[i] == '\\' && pattern[i + 1] != '\0') {
+			g_string_append_len(out, pattern + i, 2);
+			i += 2;
+		} else if (pattern[i] == '[') {
+			size_t end = skip_class(pattern, i);
+
+			g_string_append_len(out, pattern + i, (gssize)(end - i));
+			i = end;
+		} else if (pattern[i] == ' ') {
+			while (pattern[i] == ' ')
+				i++;
+			g_string_append(out, "\\s");
+			if (strchr("*+?{", pattern[i]) == NULL ||
+			    pattern[i] == '\0')
+				g_string_append_c(out, '+');
+		} else {
+			g_string_append_c(out, pattern[i++]);
+		}
+	}
+	return g_string_free(out, FALSE);
+}
+
 /* Word and phrase patterns become needles folded like the text they are
  * searched in; regexes are compiled here, once. */
 static bool
@@ -244,6 +304,7 @@ prepare_pattern(struct rules_parser *parser, struct rule *rule)
 {
 	g_autoptr(GError) regex_error = NULL;
 	g_autofree char *trimmed = g_strstrip(g_strdup(rule->pattern));
+	g_autofree char *spaced = NULL;
 	GRegexCompileFlags flags = G_REGEX_OPTIMIZE | G_REGEX_MULTILINE;
 
 	if (trimmed[0] == '\0') {
@@ -266,8 +327,8 @@ prepare_pattern(struct rules_parser *parser, struct rule *rule)
 	case RULE_MATCH_REGEX:
 		if (!rule->case_sensitive)
 			flags |= G_REGEX_CASELESS;
-		rule->regex = g_regex_new(rule->pattern, flags, 0,
-		    &regex_error);
+		spaced = regex_spaces(rule->pattern);
+		rule->regex = g_regex_new(spaced, flags, 0, &regex_error);
 		if (rule->regex == NULL) {
 			parser_error(parser, "bad regex \"%s\": %s",
 			    rule->pattern, regex_error->message);

@@ -35,16 +35,45 @@ summary_skip_line(const char *line)
 	return false;
 }
 
+/* The datatracker's liaison-statement mail starts with a block of fields
+ * (Title:, From:, Deadline:...) and puts the statement after "Body:". */
+static bool
+summary_is_field(const char *line)
+{
+	static const char *const fields[] = {
+		"Title:", "Submission Date:", "URL of the IETF Web page:",
+		"From:", "To:", "Cc:", "Response Contact:", "Technical Contact:",
+		"Purpose:", "Deadline:", "Attachments:", "Liaisons referred by "
+		"this one:", "Liaisons referring to this one:", "Please reply by",
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(fields); i++)
+		if (g_str_has_prefix(line, fields[i]))
+			return true;
+	return false;
+}
+
 /* Joins kept lines into one whitespace-collapsed paragraph stream. */
 static GString *
 summary_flatten(const char *text)
 {
 	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
 	GString *out = g_string_new(NULL);
+	bool in_fields = false;
 
 	for (size_t i = 0; lines[i] != NULL; i++) {
 		char *line = g_strstrip(lines[i]);
 
+		/* Field blocks end at "Body:"; a field's value may wrap onto
+		 * indented lines, so skip until then. */
+		if (summary_is_field(line))
+			in_fields = true;
+		if (in_fields && g_str_has_prefix(line, "Body:")) {
+			in_fields = false;
+			line = g_strstrip(line + strlen("Body:"));
+		}
+		if (in_fields)
+			continue;
 		if (*line == '\0' || summary_skip_line(line))
 			continue;
 		if (out->len > 0)

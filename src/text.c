@@ -26,71 +26,90 @@ text_utf8_prefix(const char *text, size_t len, size_t max)
 	return i;
 }
 
-/* One pass: invalid bytes become U+FFFD, controls and white space runs a
- * single space. The output is at most 3 bytes per input byte. */
+struct text_line_out {
+	char *buf;
+	size_t len, cap, max;
+	bool space;		/* a space is owed before the next text */
+	bool cut;
+};
+
+/* Appends n bytes after the owed space: one character, or a run of ASCII
+ * that may be cut anywhere. False once max is reached. */
+static bool
+text_line_put(struct text_line_out *w, const char *s, size_t n, bool ascii)
+{
+	size_t space = w->space && w->len > 0;
+
+	if (w->len + space + n > w->max) {
+		w->cut = true;
+		if (!ascii || w->len + space >= w->max)
+			return false;
+		n = w->max - w->len - space;
+	}
+	if (w->len + space + n >= w->cap) {
+		w->cap = MAX(w->cap * 2, w->len + space + n + 1);
+		w->buf = g_realloc(w->buf, w->cap);
+	}
+	if (space)
+		w->buf[w->len++] = ' ';
+	w->space = false;
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+	return !w->cut;
+}
+
+/* Runs of printable ASCII are copied whole; the rest a character at a
+ * time: invalid bytes become U+FFFD, controls and white space a space. */
 char *
 text_clean_line(const char *text, gssize len, size_t max, bool *truncated)
 {
+	struct text_line_out w = { 0 };
 	const char *p, *end;
-	char *out, *o;
-	bool space = false;
 
-	if (truncated != NULL)
-		*truncated = false;
 	if (text == NULL)
-		return g_strdup("");
+		text = "";
 	if (len < 0)
 		len = (gssize)strlen(text);
 	p = text;
 	end = text + len;
-	o = out = g_malloc(MIN((size_t)len * 3, max + 4) + 1);
+	w.max = max;
+	w.cap = MIN((size_t)len, max) + 1;	/* enough unless U+FFFD */
+	w.buf = g_malloc(w.cap);
 	while (p < end) {
-		unsigned char c = (unsigned char)*p;
-		const char *from = p;
-		size_t n;
+		const char *run = p;
+		gunichar u;
 
-		if (c < 0x80) {
+		while (p < end && (unsigned char)*p > ' ' &&
+		    (unsigned char)*p < 0x7f)
 			p++;
-			if (c <= ' ' || c == 0x7f) {
-				space = true;
-				continue;
-			}
-		} else {
-			gunichar u = g_utf8_get_char_validated(p, end - p);
-
-			if (u == (gunichar)-1 || u == (gunichar)-2) {
-				from = "\xef\xbf\xbd";	/* U+FFFD */
-				p++;
-				n = 3;
-				goto emit;
-			}
-			p = g_utf8_next_char(p);
-			if ((u >= 0x80 && u < 0xa0) || u == 0xa0 ||
-			    u == 0x2028 || u == 0x2029 || u == 0xfeff) {
-				space = true;
-				continue;
-			}
+		if (p > run && !text_line_put(&w, run, (size_t)(p - run), true))
+			break;
+		if (p == end)
+			break;
+		if ((unsigned char)*p < 0x80) {
+			w.space = true;	/* controls, blanks, DEL */
+			p++;
+			continue;
 		}
-		n = (size_t)(p - from);
-emit:
-		if (space && o > out) {
-			if ((size_t)(o - out) + 1 + n > max)
-				goto cut;
-			*o++ = ' ';
+		u = g_utf8_get_char_validated(p, end - p);
+		if (u == (gunichar)-1 || u == (gunichar)-2) {
+			p++;
+			if (!text_line_put(&w, "\xef\xbf\xbd", 3, false))
+				break;
+			continue;
 		}
-		space = false;
-		if ((size_t)(o - out) + n > max)
-			goto cut;
-		memcpy(o, from, n);
-		o += n;
+		run = p;
+		p = g_utf8_next_char(p);
+		if ((u >= 0x80 && u <= 0xa0) || u == 0x2028 || u == 0x2029 ||
+		    u == 0xfeff)
+			w.space = true;
+		else if (!text_line_put(&w, run, (size_t)(p - run), false))
+			break;
 	}
-	*o = '\0';
-	return out;
-cut:
 	if (truncated != NULL)
-		*truncated = true;
-	*o = '\0';
-	return out;
+		*truncated = w.cut;
+	w.buf[w.len] = '\0';
+	return w.buf;
 }
 
 /* ---- own words --------------------------------------------------------- */
@@ -156,7 +175,11 @@ static const char *const text_footer_words[] = {
 static bool
 text_has_prefix(const struct text_line *line, const char *prefix)
 {
-	size_t n = strlen(prefix);
+	size_t n;
+
+	if (line->len == 0 || line->start[0] != prefix[0])
+		return false;	/* the common case, cheaply */
+	n = strlen(prefix);
 
 	return line->len >= n && memcmp(line->start, prefix, n) == 0;
 }
@@ -164,7 +187,12 @@ text_has_prefix(const struct text_line *line, const char *prefix)
 static bool
 text_has_prefix_ci(const struct text_line *line, const char *prefix)
 {
-	size_t n = strlen(prefix);
+	size_t n;
+
+	if (line->len == 0 || g_ascii_tolower(line->start[0]) !=
+	    g_ascii_tolower(prefix[0]))
+		return false;
+	n = strlen(prefix);
 
 	return line->len >= n &&
 	    g_ascii_strncasecmp(line->start, prefix, n) == 0;
@@ -211,7 +239,7 @@ text_marker(const struct text_line *line)
 
 	while (p < end && (*p == ' ' || *p == '\t'))
 		p++;
-	if ((size_t)(end - p) >= 24 &&
+	if ((size_t)(end - p) >= 24 && (*p == 'B' || *p == 'b') &&
 	    g_ascii_strncasecmp(p, "Begin forwarded message:", 24) == 0)
 		return TEXT_MARKER_FORWARD;
 	while (p < end && (*p == '-' || *p == ' ')) {
@@ -250,6 +278,8 @@ text_signature(const struct text_line *line)
 static bool
 text_attribution_end(const struct text_line *line)
 {
+	if (line->len == 0 || line->start[line->len - 1] != ':')
+		return false;	/* every ending below has one */
 	for (size_t i = 0; i < G_N_ELEMENTS(text_attribution_ends); i++) {
 		const char *suffix = text_attribution_ends[i];
 		size_t n = strlen(suffix);

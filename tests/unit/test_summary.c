@@ -31,6 +31,13 @@ static const struct {
 	  "When responding, please keep the subject line intact and reply to "
 	  "all\nThe new text resolves my concern.", 3, 400,
 	  "The new text resolves my concern." },
+	{ "liaison statement: the field block is skipped, Body: read",
+	  "Title: LS on identifiers\nSubmission Date: 2026-11-16\n"
+	  "From: ITU-T-SG-13 (A Person <a@itu.example>)\nTo: IETF (The "
+	  "IESG\n  <iesg@ietf.org>)\nDeadline: 2026-11-27\n\nBody: SG13 "
+	  "asks the IETF for comments on identifiers. Details follow.\n"
+	  "Attachments:\n  ls.pdf\n", 1, 400,
+	  "SG13 asks the IETF for comments on identifiers." },
 	{ "nothing left", "\n\n   \n", 3, 400, "" },
 	{ "no sentences wanted", "Something.", 0, 400, "" },
 };

@@ -5,6 +5,10 @@
 #include "tap.h"
 #include "text.h"
 
+/* The datatracker's 70-dash rule. */
+#define RULE "-----------------------------------" \
+	"-----------------------------------\n"
+
 /* A forwarded liaison statement, kept whole in the own words. */
 #define FORWARDED_LS \
 	"---------- Forwarded message ---------\n" \
@@ -62,7 +66,8 @@ static const struct {
 	{ "french attribution",
 	  "D'accord.\n"
 	  "\n"
-	  "Le mar. 5 mars 2024 à 10:02, Jean Dupont <jean@example.fr> a écrit :\n"
+	  "Le mar. 5 mars 2024 à 10:02, Jean Dupont <jean@example.fr> "
+	  "a écrit :\n"
 	  "> Bonjour\n",
 	  "D'accord." },
 	{ "wrote: without quote after is kept",
@@ -198,8 +203,10 @@ static const struct {
 	  "Erik Kline has entered the following ballot position for\n"
 	  "draft-ietf-foo-bar-12: No Objection\n"
 	  "\n"
-	  "When responding, please keep the subject line intact and reply to all\n"
-	  "email addresses included in the To and CC lines. (Feel free to cut this\n"
+	  "When responding, please keep the subject line intact and reply "
+	  "to all\n"
+	  "email addresses included in the To and CC lines. (Feel free to "
+	  "cut this\n"
 	  "introductory paragraph, however.)\n"
 	  "\n"
 	  "\n"
@@ -209,22 +216,23 @@ static const struct {
 	  "positions.\n"
 	  "\n"
 	  "\n"
-	  "The document, along with other ballot positions, can be found here:\n"
+	  "The document, along with other ballot positions, can be found "
+	  "here:\n"
 	  "https://datatracker.ietf.org/doc/draft-ietf-foo-bar/\n"
 	  "\n"
 	  "\n"
 	  "\n"
-	  "----------------------------------------------------------------------\n"
+	  RULE
 	  "COMMENT:\n"
-	  "----------------------------------------------------------------------\n"
+	  RULE
 	  "\n"
 	  "Section 3: s/recieve/receive/\n",
 	  "Erik Kline has entered the following ballot position for\n"
 	  "draft-ietf-foo-bar-12: No Objection\n"
 	  "\n"
-	  "----------------------------------------------------------------------\n"
+	  RULE
 	  "COMMENT:\n"
-	  "----------------------------------------------------------------------\n"
+	  RULE
 	  "\n"
 	  "Section 3: s/recieve/receive/" },
 	{ "blank runs and trailing space trimmed",
