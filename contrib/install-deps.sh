@@ -12,7 +12,7 @@ build="build-essential pkg-config libglib2.0-dev libgmime-3.0-dev
 	libsasl2-modules"
 test="dovecot-imapd dovecot-sieve postfix procmail openssl sqlite3
 	isync bogofilter valgrind clang libclang-rt-14-dev systemd
-	mandoc man-db perl iproute2"
+	mandoc man-db perl iproute2 time"
 
 want=$build
 [ "${1:-}" = --test ] && want="$build $test"

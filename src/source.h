@@ -15,6 +15,12 @@ struct raw_message {
 	char *where;		/* "path", "path:line", "INBOX uid 42" */
 };
 
+/* Standard input is read whole before parsing; past this it is refused
+ * (LB_ERROR_INPUT) rather than read until memory runs out. Mail systems
+ * cap messages far below it (Postfix: 10 MB by default). Files, mboxes
+ * and Maildirs are bounded by their size on disk. */
+#define SOURCE_STDIN_MAX (256u * 1024 * 1024)
+
 enum source_next {
 	SOURCE_MESSAGE,		/* *message set */
 	SOURCE_DONE,		/* no more messages */

@@ -40,6 +40,13 @@ file_read_fd(int fd, GError **error)
 			g_byte_array_unref(buffer);
 			return NULL;
 		}
+		if ((gsize)n > SOURCE_STDIN_MAX - buffer->len) {
+			g_set_error(error, LB_ERROR, LB_ERROR_INPUT,
+			    "stdin: message larger than %u MB refused",
+			    SOURCE_STDIN_MAX / (1024 * 1024));
+			g_byte_array_unref(buffer);
+			return NULL;
+		}
 		g_byte_array_append(buffer, chunk, (guint)n);
 	}
 	return g_byte_array_free_to_bytes(buffer);
