@@ -52,6 +52,12 @@ extern const struct source_ops source_maildir_ops;
 extern const struct source_ops source_file_ops;
 extern const struct source_ops source_stdin_ops;
 
+/* Reads fd to its end or to SOURCE_STDIN_MAX bytes (then *complete is
+ * false, error says so, and the returned buffer also holds the bytes read
+ * past the limit, so a caller can pass everything on). NULL on a read
+ * error. */
+GByteArray *source_read_fd(int fd, bool *complete, GError **error);
+
 /* ops->open with the origin set to "<ops->name>:<arg>". NULL on error. */
 struct source *source_open(const struct source_ops *ops, const char *arg,
     GError **error);

@@ -248,8 +248,18 @@ if [ -n "$huge" ]; then
 	    "and says why"
 	is "$(sqlite3 "$db" "SELECT count(*) FROM messages")" 0 \
 	    "nothing stored"
+	# filter cannot classify it either, but passes it through whole.
+	out_bytes=$( (
+		[ -n "$mem_cap" ] && ulimit -v "$big_kb"
+		head -c 300000000 /dev/zero |
+		    timeout "$limit" "$LIAISONBOT" -c "$conf" filter \
+		    2>/dev/null | wc -c
+	) )
+	is "$(echo $out_bytes)" 300000000 \
+	    "300 MB through filter: passed through whole, not lost"
 else
 	ok 0 "# SKIP 300 MB on stdin under valgrind"
+	ok 0 "# SKIP 300 MB through filter under valgrind"
 fi
 
 # A Maildir holding a FIFO and a directory: skipped and named, the
