@@ -79,9 +79,16 @@ digest_run(struct cmd_context *ctx, int argc, char **argv)
 		status = cmd_report(error);
 		goto out;
 	}
-	if (composed == NULL)
-		status = LB_EXIT_OK;	/* empty, and skip_empty */
-	else if (queue || send)
+	if (composed->empty && config->digest.skip_empty) {
+		bool skipped;
+
+		/* Only a real run records the skipped period. */
+		if ((queue || send) && !compose_skip_empty(compose, composed,
+		    &skipped, &error))
+			status = cmd_report(error);
+		else
+			status = LB_EXIT_OK;
+	} else if (queue || send)
 		status = cmd_queue_and_send(config, store, compose, composed,
 		    send);
 	else

@@ -225,6 +225,7 @@ daemon_fire_digest(struct daemon *daemon, gint64 until, const char *rule)
 {
 	g_autoptr(GError) error = NULL;
 	struct composed *composed = NULL;
+	bool skipped = false;
 
 	log_info("digest due (%s)", rule ? rule : "schedule");
 	if (!compose_digest(daemon->compose, COMPOSE_DIGEST, 0, until,
@@ -232,7 +233,9 @@ daemon_fire_digest(struct daemon *daemon, gint64 until, const char *rule)
 		log_warn("digest: %s", error->message);
 		return;
 	}
-	if (composed != NULL)
+	if (!compose_skip_empty(daemon->compose, composed, &skipped, &error))
+		log_warn("digest: %s", error->message);
+	else if (!skipped)
 		daemon_queue(daemon, composed);
 	composed_free(composed);
 }

@@ -112,6 +112,70 @@ model_date_range(gint64 first, gint64 last, GTimeZone *zone)
 	return g_strdup_printf("%s – %s", a, b);
 }
 
+/* Text templates indent the summary: give them lines of at most width
+ * characters, broken between words. */
+static void
+model_add_lines(JsonBuilder *b, const char *name, const char *text,
+    glong width)
+{
+	g_auto(GStrv) words = g_strsplit(text ? text : "", " ", -1);
+	g_autoptr(GString) line = g_string_new(NULL);
+	glong len = 0;
+
+	json_builder_set_member_name(b, name);
+	json_builder_begin_array(b);
+	for (size_t i = 0; words[i] != NULL; i++) {
+		glong n = g_utf8_strlen(words[i], -1);
+
+		if (n == 0)
+			continue;
+		if (len > 0 && len + 1 + n > width) {
+			json_builder_add_string_value(b, line->str);
+			g_string_truncate(line, 0);
+			len = 0;
+		}
+		if (len > 0) {
+			g_string_append_c(line, ' ');
+			len++;
+		}
+		g_string_append(line, words[i]);
+		len += n;
+	}
+	if (line->len > 0)
+		json_builder_add_string_value(b, line->str);
+	json_builder_end_array(b);
+}
+
+/* "by A (2), B (1), ..." in lines of at most width characters, never
+ * breaking inside a name: a text template can indent them. */
+static void
+model_add_participant_lines(JsonBuilder *b, const struct digest_thread *thread,
+    glong width)
+{
+	g_autoptr(GString) line = g_string_new("by");
+
+	json_builder_set_member_name(b, "participants_lines");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < thread->participants->len; i++) {
+		const struct digest_participant *p =
+		    g_ptr_array_index(thread->participants, i);
+		bool last = i + 1 == thread->participants->len;
+		g_autofree char *item = g_strdup_printf("%s (%d)%s", p->name,
+		    p->count, last ? "" : ",");
+
+		if (i > 0 && g_utf8_strlen(line->str, -1) + 1 +
+		    g_utf8_strlen(item, -1) > width) {
+			json_builder_add_string_value(b, line->str);
+			g_string_truncate(line, 0);
+		} else {
+			g_string_append_c(line, ' ');
+		}
+		g_string_append(line, item);
+	}
+	json_builder_add_string_value(b, line->str);
+	json_builder_end_array(b);
+}
+
 static void
 model_add_participants(JsonBuilder *b, const struct digest_thread *thread)
 {
@@ -132,6 +196,7 @@ model_add_participants(JsonBuilder *b, const struct digest_thread *thread)
 	}
 	json_builder_end_array(b);
 	model_add_string(b, "participants_text", text->str);
+	model_add_participant_lines(b, thread, 70);
 }
 
 /* An Archived-At the draft may link to: http or https, one clean token.
@@ -178,40 +243,6 @@ model_add_links(JsonBuilder *b, const struct digest_thread *thread)
 	json_builder_end_array(b);
 	model_add_int(b, "more_links", thread->messages->len - shown);
 	model_add_bool(b, "has_more_links", thread->messages->len > shown);
-}
-
-/* Text templates indent the summary: give them lines of at most width
- * characters, broken between words. */
-static void
-model_add_lines(JsonBuilder *b, const char *name, const char *text,
-    glong width)
-{
-	g_auto(GStrv) words = g_strsplit(text ? text : "", " ", -1);
-	g_autoptr(GString) line = g_string_new(NULL);
-	glong len = 0;
-
-	json_builder_set_member_name(b, name);
-	json_builder_begin_array(b);
-	for (size_t i = 0; words[i] != NULL; i++) {
-		glong n = g_utf8_strlen(words[i], -1);
-
-		if (n == 0)
-			continue;
-		if (len > 0 && len + 1 + n > width) {
-			json_builder_add_string_value(b, line->str);
-			g_string_truncate(line, 0);
-			len = 0;
-		}
-		if (len > 0) {
-			g_string_append_c(line, ' ');
-			len++;
-		}
-		g_string_append(line, words[i]);
-		len += n;
-	}
-	if (line->len > 0)
-		json_builder_add_string_value(b, line->str);
-	json_builder_end_array(b);
 }
 
 static void

@@ -145,4 +145,17 @@ ok $? "skip_empty: exit 0"
 is "$out" "" "skip_empty: no draft"
 is "$(sqlite3 "$tap_tmp/store.db" 'SELECT count(*) FROM drafts')" 1 \
 	"skip_empty: nothing queued"
+# A regular digest with nothing of note: nothing to send, but the period
+# is recorded as covered, so the next one (and the daemon) start after it.
+later=$(date -u -d '2030-01-01' +%s)
+LIAISONBOT_NOW=$later "$LIAISONBOT" -c "$conf" digest --queue \
+	>"$tap_tmp/regular.out" 2>/dev/null
+ok $? "skip_empty, regular digest: exit 0"
+is "$(sqlite3 "$tap_tmp/store.db" "SELECT state, period_end FROM drafts \
+WHERE kind = 'digest'")" "skipped|$later" "the empty period is recorded as skipped"
+LIAISONBOT_NOW=$((later + 3600)) "$LIAISONBOT" -c "$conf" digest --queue \
+	>/dev/null 2>&1
+is "$(sqlite3 "$tap_tmp/store.db" "SELECT min(period_start) FROM drafts \
+WHERE kind = 'digest' AND period_end > $later")" "$later" \
+	"the next regular digest starts where the skipped one ended"
 tap_done
