@@ -54,7 +54,7 @@ IANA: draft 2027 SLA for the" \
 	"external threads, most important first"
 # Threads by References: the statement and its four replies; the
 # out-of-office reply to it is no participant but counted as left out.
-is "$(printf '%s\n' "$text" | grep -A2 '^  16 Nov – 19 Nov; ')" \
+is "$(printf '%s\n' "$text" | grep -A2 '^  16 Nov – 19 Nov; 5 message')" \
 "  16 Nov – 19 Nov; 5 message(s)
   by Helena Vasquez-Lind (2), Astrid Lindqvist (1),
   Ngozi Adeyemi-Clarke (1), Kenji Morioka (1)" \
