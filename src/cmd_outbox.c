@@ -53,7 +53,7 @@ outbox_run(struct cmd_context *ctx, int argc, char **argv)
 	gboolean deliver = FALSE, dry_run = FALSE;
 	const GOptionEntry entries[] = {
 		{ "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run,
-		  "With --deliver: show what would be sent, send nothing",
+		  "Show what delivery would send; send nothing",
 		  NULL },
 		{ "resend", 0, 0, G_OPTION_ARG_INT64, &resend,
 		  "Queue a failed or uncertain draft again", "ID" },
