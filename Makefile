@@ -3,6 +3,7 @@
 #   make check           unit, command-line and integration tests (TAP, via prove)
 #   make check SANITIZE=1  the same under AddressSanitizer + UBSan (build/san)
 #   make bench           throughput figures (never asserted by tests)
+#   make golden          rewrite tests/data/golden/ from the current code
 #   make fuzz            libFuzzer targets (clang), built with ASan + UBSan
 #   make install         PREFIX=/usr/local DESTDIR=
 
@@ -47,7 +48,7 @@ UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/%,$(HELPER_SRCS))
 
-.PHONY: all check unit-tests bench fuzz install uninstall clean demo
+.PHONY: all check unit-tests bench fuzz install uninstall clean demo golden
 # Keep test objects: they are intermediates of the pattern rules.
 .SECONDARY:
 all: $(BIN)
@@ -100,6 +101,10 @@ check: $(BIN) unit-tests
 
 bench: $(BIN) $(HELPER_BINS)
 	LIAISONBOT_BUILD=$(BUILD) tests/bench/run.sh
+
+# Deliberately: review the diff of tests/data/golden/ before committing.
+golden: $(BIN)
+	LIAISONBOT=$(CURDIR)/$(BIN) LIAISONBOT_GOLDEN=write tests/cli/digest.sh
 
 FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS  := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRCS))

@@ -5,8 +5,10 @@
 #include "cmd.h"
 #include "compose.h"
 #include "error.h"
+#include "imap_account.h"
 #include "log.h"
 #include "outbox.h"
+#include "when.h"
 
 int
 cmd_report(const GError *error)
@@ -129,6 +131,16 @@ cmd_load_rules(const struct config *config, GError **error)
 	return rules;
 }
 
+struct outbox *
+cmd_new_outbox(const struct config *config, struct store *store,
+    struct outbox_imap *imap)
+{
+	if (!config_require(config, "imap", NULL))
+		return outbox_new(store, config, NULL);
+	*imap = imap_account_outbox(config);
+	return outbox_new(store, config, imap);
+}
+
 /* Queues composed and, with send, delivers every due draft. */
 int
 cmd_queue_and_send(struct config *config, struct store *store,
@@ -136,6 +148,7 @@ cmd_queue_and_send(struct config *config, struct store *store,
 {
 	g_autoptr(GError) error = NULL;
 	struct outbox_report report;
+	struct outbox_imap imap;
 	struct outbox *outbox;
 	bool existed, ok;
 
@@ -149,10 +162,9 @@ cmd_queue_and_send(struct config *config, struct store *store,
 	fflush(stdout);
 	if (!send)
 		return LB_EXIT_OK;
-	outbox = outbox_new(store, config, NULL);
+	outbox = cmd_new_outbox(config, store, &imap);
 	ok = outbox_recover(outbox, &error) &&
-	    outbox_deliver(outbox, g_get_real_time() / G_USEC_PER_SEC, &report,
-	    &error);
+	    outbox_deliver(outbox, when_now(), &report, &error);
 	outbox_free(outbox);
 	if (!ok)
 		return cmd_report(error);

@@ -20,6 +20,7 @@
 #include "outbox.h"
 #include "store_draft.h"
 #include "sync.h"
+#include "when.h"
 
 /* Set from signal handlers; read between steps and inside a sync. */
 static volatile sig_atomic_t daemon_stop;
@@ -85,7 +86,10 @@ daemon_setup_signals(GError **error)
 {
 	struct sigaction action = { 0 };
 
+	/* Both ends non-blocking: the handler must never block, and the
+	 * loop drains the read end until it is empty. */
 	if (!g_unix_open_pipe(daemon_signal_pipe, FD_CLOEXEC, error) ||
+	    !g_unix_set_fd_nonblocking(daemon_signal_pipe[0], TRUE, error) ||
 	    !g_unix_set_fd_nonblocking(daemon_signal_pipe[1], TRUE, error))
 		return false;
 	action.sa_handler = daemon_on_signal;
@@ -116,7 +120,7 @@ daemon_timer(guint seconds, GSourceFunc func, gpointer data)
 static gint64
 daemon_now(void)
 {
-	return g_get_real_time() / G_USEC_PER_SEC;
+	return when_now();
 }
 
 /* ---- outbox and breaking news ---- */
@@ -221,6 +225,7 @@ daemon_fire_digest(struct daemon *daemon, gint64 until, const char *rule)
 {
 	g_autoptr(GError) error = NULL;
 	struct composed *composed = NULL;
+	bool skipped = false;
 
 	log_info("digest due (%s)", rule ? rule : "schedule");
 	if (!compose_digest(daemon->compose, COMPOSE_DIGEST, 0, until,
@@ -228,7 +233,9 @@ daemon_fire_digest(struct daemon *daemon, gint64 until, const char *rule)
 		log_warn("digest: %s", error->message);
 		return;
 	}
-	if (composed != NULL)
+	if (!compose_skip_empty(daemon->compose, composed, &skipped, &error))
+		log_warn("digest: %s", error->message);
+	else if (!skipped)
 		daemon_queue(daemon, composed);
 	composed_free(composed);
 }
@@ -631,6 +638,7 @@ daemon_run(struct cmd_context *ctx)
 	struct daemon daemon = { .ctx = ctx, .status = LB_EXIT_OK };
 	g_autoptr(GError) error = NULL;
 	struct lock *lock = NULL;
+	g_autofree char *folders = NULL;
 	guint signals;
 
 	if (!daemon_setup_signals(&error))
@@ -649,8 +657,8 @@ daemon_run(struct cmd_context *ctx)
 	daemon.loop = g_main_loop_new(NULL, FALSE);
 	signals = g_unix_fd_add(daemon_signal_pipe[0], G_IO_IN,
 	    daemon_signal_ready, &daemon);
-	log_info("following %s as %s", g_strjoinv(", ",
-	    daemon.config->imap.folders), daemon.account);
+	folders = g_strjoinv(", ", daemon.config->imap.folders);
+	log_info("following %s as %s", folders, daemon.account);
 	daemon_deliver(&daemon);
 	daemon_check_breaking(&daemon);
 	daemon_arm_digest(&daemon);

@@ -2,7 +2,6 @@
 #include <string.h>
 
 #include "classify.h"
-#include "confidential.h"
 #include "ingest.h"
 #include "log.h"
 #include "mime.h"
@@ -46,8 +45,8 @@ ingest_raw(struct ingest *ingest, const struct raw_message *raw,
 	struct message *message = mime_parse(raw->bytes, arrival);
 	bool ok;
 
-	/* Withheld text must neither match rules nor reach the store. */
-	confidential_redact(ingest->rules, message);
+	/* Also withholds confidential sections (classify.h): that text
+	 * neither matches rules nor reaches the store. */
 	classify_message(ingest->rules, message);
 	ok = store_add_message(ingest->store, message, origin, result, error);
 	if (ok && *result == STORE_ADDED) {

@@ -21,7 +21,8 @@ valgrind_wrap() {
 	mkdir -p "$(dirname "$wrapper")"
 	cat >"$wrapper" <<WRAP
 #!/bin/sh
-LIAISONBOT_REGEX_JIT=0 exec valgrind -q --error-exitcode=99 --leak-check=full \\
+LIAISONBOT_REGEX_JIT=0 exec valgrind -q --error-exitcode=99 --num-callers=40 \\
+	--leak-check=full \\
 	--errors-for-leak-kinds=definite --show-leak-kinds=definite \\
 	--suppressions="$PWD/tests/valgrind.supp" \\
 	--suppressions="$PWD/tests/lib/libetpan.supp" "$1" "\$@"
