@@ -320,6 +320,16 @@ store_set_busy_timeout(struct store *store, int seconds)
 	sqlite3_busy_timeout(store->db, seconds * 1000);
 }
 
+void
+store_set_cache_size(struct store *store, int kib)
+{
+	g_autofree char *sql = g_strdup_printf("PRAGMA cache_size = %d",
+	    kib > 0 ? -kib : -2000);
+
+	/* Only fails on a closed connection; the size is a hint anyway. */
+	sqlite3_exec(store->db, sql, NULL, NULL, NULL);
+}
+
 const char *
 store_path(const struct store *store)
 {
