@@ -19,7 +19,7 @@ count=${1:-1000}
 top=${PROFILE_TOP:-40}
 
 command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null ||
-	{ echo "profile: needs valgrind (contrib/install-deps.sh --test)"; exit 1; }
+	{ echo "profile: needs valgrind (install-deps.sh --test)"; exit 1; }
 for f in "$lb" "$srcdir/$build/tests/bench_corpus"; do
 	[ -x "$f" ] || { echo "profile: $f missing: run 'make bench'"; exit 1; }
 done
@@ -69,7 +69,8 @@ profile()
 	    "($((total / count)) per message); top $top inclusive"
 	# Unnamed frames (JIT code, stripped library internals) are left out;
 	# their cost shows in the named callers.
-	callgrind_annotate --inclusive=yes --auto=no "$out/$name.callgrind" 2>/dev/null |
+	callgrind_annotate --inclusive=yes --auto=no \
+	    "$out/$name.callgrind" 2>/dev/null |
 	    sed -n '/file:function/,$p' | sed '1,2d' |
 	    grep -v -e '???:0x' -e 'below main' -e 'libc-start' \
 	        -e 'libc_start_call_main' -e 'ld-linux' |

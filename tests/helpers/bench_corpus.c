@@ -70,7 +70,8 @@ static const char *const corpus_people[] = {
 	"Kenji Morioka", "Marcus Delacroix-Weber", "Ingrid Solberg",
 	"Tomasz Wierzbicki", "Priyanka Deshmane", "Rafael Ibarra Solís",
 	"Camille Ferrand", "Leila Haddad", "Dorothea Vance", "Björn Åkesson",
-	"Zoë Fairbanks", "François Lemaître", "Mehmet Yıldız", "Oluwaseun Bakare",
+	"Zoë Fairbanks", "François Lemaître", "Mehmet Yıldız",
+	"Oluwaseun Bakare",
 	"Chen Wei-Ling", "Siobhán Ní Dhuibhir", "Arvid Nordqvist",
 	"Paloma Quintero", "Ravi Subramanian", "Greta Hoffmann",
 	"Declan Moriarty", "Yuki Hanazawa", "Emeka Okonkwo", "Lucía Benítez",
@@ -651,9 +652,10 @@ corpus_blocks_html(GString *out, GPtrArray *blocks)
 		const struct corpus_block *block = blocks->pdata[i];
 
 		while (depth < block->depth) {
-			g_string_append(out, "<blockquote class=\"gmail_quote\" "
-			    "style=\"margin:0px 0px 0px 0.8ex;border-left:1px "
-			    "solid rgb(204,204,204);padding-left:1ex\">\n");
+			g_string_append(out, "<blockquote "
+			    "class=\"gmail_quote\" style=\"margin:0px 0px 0px "
+			    "0.8ex;border-left:1px solid rgb(204,204,204);"
+			    "padding-left:1ex\">\n");
 			depth++;
 		}
 		while (depth > block->depth) {
@@ -663,7 +665,8 @@ corpus_blocks_html(GString *out, GPtrArray *blocks)
 		g_string_append(out, block->attribution
 		    ? "<div class=\"gmail_attr\">" : "<p>");
 		corpus_html_escape(out, block->text);
-		g_string_append(out, block->attribution ? "</div>\n" : "</p>\n");
+		g_string_append(out, block->attribution ? "</div>\n"
+							: "</p>\n");
 	}
 	while (depth-- > 0)
 		g_string_append(out, "</blockquote>\n");
@@ -715,8 +718,8 @@ corpus_transport_headers(GString *out, struct corpus_rng *rng, gint64 when,
 	    list);
 	for (guint i = 0; i < hops; i++) {
 		g_string_append_printf(out, "Received: from mail%u.%s "
-		    "(mail%u.%s [192.0.2.%u])\n\tby %s (Postfix) with ESMTPS id "
-		    , i, i == 0 ? "ietf.org" : domain, i,
+		    "(mail%u.%s [192.0.2.%u])\n\tby %s (Postfix) with ESMTPS "
+		    "id ", i, i == 0 ? "ietf.org" : domain, i,
 		    i == 0 ? "ietf.org" : domain, corpus_range(rng, 1, 254),
 		    i == 0 ? "ietfa.amsl.com" : "mx.ietf.org");
 		corpus_random_chars(out, rng, 12, CORPUS_HEX);
@@ -1145,12 +1148,12 @@ corpus_announce(GString *out, struct corpus *corpus, struct corpus_rng *rng,
 		    draft, title, status);
 		break;
 	case 2:
-		subject = g_strdup_printf("Protocol Action: '%s' to %s (%s.txt)",
-		    title, status, draft);
+		subject = g_strdup_printf("Protocol Action: '%s' to %s "
+		    "(%s.txt)", title, status, draft);
 		break;
 	case 3:
-		subject = g_strdup_printf("Document Action: '%s' to %s (%s.txt)",
-		    title, status, draft);
+		subject = g_strdup_printf("Document Action: '%s' to %s "
+		    "(%s.txt)", title, status, draft);
 		break;
 	default:
 		subject = g_strdup_printf("WG Action: Rechartered %s (%s)",
@@ -1294,9 +1297,9 @@ corpus_agenda(GString *out, struct corpus *corpus, struct corpus_rng *rng,
 
 		title[MIN(strlen(title), 55)] = '\0';
 		g_string_append_printf(out, "2.%u.%u %s\n  o %s\n    %s (%s)\n"
-		    "    Token: %s\n    Ballot: https://datatracker.ietf.org/doc"
-		    "/%s/ballot/\n\n", i / 5 + 1, i % 5 + 1, i % 3 ? "Returning "
-		    "items" : "New items", draft, title,
+		    "    Token: %s\n    Ballot: https://datatracker.ietf.org/"
+		    "doc/%s/ballot/\n\n", i / 5 + 1, i % 5 + 1,
+		    i % 3 ? "Returning items" : "New items", draft, title,
 		    corpus_pick(rng, corpus_statuses),
 		    corpus_person(corpus->seed, n * 7 + i), draft);
 	}
