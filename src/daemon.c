@@ -85,7 +85,10 @@ daemon_setup_signals(GError **error)
 {
 	struct sigaction action = { 0 };
 
+	/* Both ends non-blocking: the handler must never wait, and the loop
+	 * drains the pipe until it is empty. */
 	if (!g_unix_open_pipe(daemon_signal_pipe, FD_CLOEXEC, error) ||
+	    !g_unix_set_fd_nonblocking(daemon_signal_pipe[0], TRUE, error) ||
 	    !g_unix_set_fd_nonblocking(daemon_signal_pipe[1], TRUE, error))
 		return false;
 	action.sa_handler = daemon_on_signal;
