@@ -346,8 +346,8 @@ watch_connect_later(struct watch *watch, const GError *error)
 	watch->failures++;
 	if (log_get_level() >= LOG_LEVEL_INFO || watch->failures <= 3 ||
 	    permanent)
-		log_warn("%s; retrying in %" G_GINT64_FORMAT "s",
-		    error->message, wait);
+		log_warn("%s (folder %s); retrying in %" G_GINT64_FORMAT "s",
+		    error->message, watch->folder, wait);
 	store_sync_note(watch->daemon->store, watch->daemon->account,
 	    watch->folder, 0, error->message, NULL);
 	watch->timer = daemon_timer((guint)wait, watch_connect_due, watch);
@@ -453,6 +453,10 @@ watch_sync(struct watch *watch)
 		log_info("imap %s: %s: %u new", daemon->account, watch->folder,
 		    result.added);
 		daemon_check_breaking(daemon);
+	}
+	if (result.more) {
+		watch->timer = g_idle_add(watch_poll_due, watch);
+		return;
 	}
 	watch_wait(watch);
 }
