@@ -96,8 +96,8 @@ imap_daemons_kill()
 {
 	for _p in $imap_daemon_pids; do
 		imap_alive "$_p" && kill -9 "$_p" 2>/dev/null
+		wait "$_p" 2>/dev/null
 	done
-	wait 2>/dev/null
 	return 0
 }
 
@@ -110,4 +110,11 @@ imap_log_has()
 imap_show_log()
 {
 	tail -n "${2:-15}" "$tap_tmp/$1.err" 2>/dev/null | sed 's/^/#   /'
+}
+
+# imap_ok_log STATUS DESCRIPTION NAME: ok, and NAME's log on failure.
+imap_ok_log()
+{
+	ok "$1" "$2"
+	[ "$1" -eq 0 ] || imap_show_log "$3"
 }
