@@ -6,16 +6,8 @@
 # message is stored exactly once and the store passes integrity_check.
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
-. "$LIAISONBOT_SRCDIR/tests/lib/dovecot.sh"
-. "$LIAISONBOT_SRCDIR/tests/lib/messages.sh"
 . "$LIAISONBOT_SRCDIR/tests/lib/imap.sh"
-tap_cleanup_hooks="imap_daemons_kill dovecot_stop"
-
-command -v sqlite3 >/dev/null || skip_all "sqlite3 not installed"
-dovecot_start
-mail=$tap_tmp/mail
-messages_generate "$mail" 2000 1500 || dovecot_die "messages_generate"
-msg() { echo "$mail/$(printf %05d "$1").eml"; }
+imap_test_init
 
 # poll NAME CONF [OPTIONS]: stdout in $tap_tmp/NAME.out, stderr in .err,
 # exit status in rc.
@@ -28,7 +20,6 @@ poll() {
 }
 out() { cat "$tap_tmp/$1.out"; }
 err() { cat "$tap_tmp/$1.err"; }
-integrity() { sqlite3 "$1" "PRAGMA integrity_check"; }
 
 # ---- configuration errors and an unreachable server ----
 db=$tap_tmp/main.db
@@ -162,7 +153,7 @@ big_conf() {	# big_conf NAME [EXTRA]: a store of its own, Big only
 consistent() {	# consistent DB
 	_uid=$(imap_sync_field "$1" Big last_uid)
 	[ "$(imap_count "$1")" = "${_uid:-0}" ] &&
-	    [ "$(integrity "$1")" = ok ]
+	    [ "$(imap_integrity "$1")" = ok ]
 }
 
 # Crash points: the first commit, then the 2nd, then the 3rd after each
@@ -182,7 +173,7 @@ poll crashdone "$tap_tmp/crash.conf"
 is "$rc.$(out crashdone)" "0.Big: 1250 new" "after the crashes: the rest, once"
 imap_exactly_once "$cdb" 1 2000
 ok $? "... every message stored exactly once"
-is "$(integrity "$cdb")" ok "... integrity_check ok"
+is "$(imap_integrity "$cdb")" ok "... integrity_check ok"
 
 # SIGKILL in the middle of a sync.
 big_conf kill 50

@@ -1,7 +1,12 @@
 # imap.sh: helpers for the IMAP tests of poll and run (tests/integration/
-# imap_*.sh), over the private Dovecot of dovecot.sh. Source tap.sh,
-# dovecot.sh and messages.sh first. bash.
+# imap_*.sh), over the private Dovecot of dovecot.sh. Source tap.sh first;
+# this sources dovecot.sh and messages.sh. bash.
 #
+#   imap_test_init [FOLDER...]
+#       skip without sqlite3; start Dovecot, stopped at exit after every
+#       daemon started here (append more hooks to tap_cleanup_hooks
+#       before it); 2000 generated messages in $mail, `msg N` names the
+#       Nth; creates each FOLDER
 #   imap_config FILE DB [EXTRA-LINES...]
 #       a config whose store is DB and whose [imap] section logs in to the
 #       private Dovecot over IMAPS, trusting its CA; extra lines are added
@@ -10,6 +15,7 @@
 #   imap_stored DB N [WHERE]   succeeds when exactly N are stored
 #   imap_at_least DB N [WHERE] succeeds when at least N are stored
 #   imap_sync_field DB FOLDER FIELD   a column of sync_state
+#   imap_integrity DB          PRAGMA integrity_check ("ok")
 #   imap_exactly_once DB FIRST LAST [ORIGIN]  the stored Message-IDs are
 #       exactly <FIRST.42@test.example> .. <LAST.42@test.example>
 #   imap_daemon_start NAME CONF [ARGS...]  `liaisonbot run` in the
@@ -19,6 +25,27 @@
 #       status in imap_status (KILLed and 255 when it outlived the wait)
 #   imap_log_has NAME PATTERN [COUNT]  NAME's log has at least COUNT
 #       (default 1) lines matching the grep -E PATTERN
+
+. "$LIAISONBOT_SRCDIR/tests/lib/dovecot.sh"
+. "$LIAISONBOT_SRCDIR/tests/lib/messages.sh"
+
+imap_test_init()
+{
+	command -v sqlite3 >/dev/null || skip_all "sqlite3 not installed"
+	tap_cleanup_hooks="imap_daemons_kill $tap_cleanup_hooks dovecot_stop"
+	dovecot_start
+	mail=$tap_tmp/mail
+	messages_generate "$mail" 2000 1500 ||
+	    dovecot_die "messages_generate failed"
+	for _folder in "$@"; do
+		dovecot_mkfolder "$_folder" || dovecot_die "mkfolder $_folder"
+	done
+}
+
+msg()
+{
+	echo "$mail/$(printf %05d "$1").eml"
+}
 
 imap_config()
 {
@@ -45,6 +72,11 @@ imap_at_least()
 {
 	_n=$(imap_count "$1" "${3:-}")
 	[ -n "$_n" ] && [ "$_n" -ge "$2" ]
+}
+
+imap_integrity()
+{
+	sqlite3 "$1" "PRAGMA integrity_check"
 }
 
 imap_sync_field()
