@@ -3,6 +3,7 @@
 #   make check           unit, command-line and integration tests (TAP, via prove)
 #   make check SANITIZE=1  the same under AddressSanitizer + UBSan (build/san)
 #   make bench           throughput figures (never asserted by tests)
+#   make golden          rewrite tests/data/golden/ from the current code
 #   make fuzz            libFuzzer targets (clang), built with ASan + UBSan
 #   make install         PREFIX=/usr/local DESTDIR=
 
@@ -47,7 +48,7 @@ UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/%,$(HELPER_SRCS))
 
-.PHONY: all check unit-tests bench fuzz install uninstall clean demo
+.PHONY: all check unit-tests bench fuzz install uninstall clean demo golden
 # Keep test objects: they are intermediates of the pattern rules.
 .SECONDARY:
 all: $(BIN)
@@ -55,6 +56,17 @@ all: $(BIN)
 $(BUILD)/src/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+# Installed paths and the version are compiled in: rebuild what uses them
+# when they change (make PREFIX=/usr after a plain make).
+PATHS_STAMP := $(BUILD)/paths.stamp
+PATHS_TEXT  := $(VERSION) $(DATADIR) $(SYSCONFDIR)
+$(PATHS_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(PATHS_TEXT)' | cmp -s - $@ || echo '$(PATHS_TEXT)' >$@
+$(patsubst %,$(BUILD)/src/%.o,main config render calendar_fetch): $(PATHS_STAMP)
+.PHONY: FORCE
+FORCE:
 
 $(LIB): $(LIB_OBJS)
 	@rm -f $@
@@ -75,6 +87,10 @@ $(BUILD)/tests/%.o: tests/helpers/%.c
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
 
+# The benchmark's GMime floor links GMime and GLib, nothing of ours.
+$(BUILD)/tests/bench_gmime: $(BUILD)/tests/bench_gmime.o
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(shell pkg-config --libs gmime-3.0)
+
 $(BUILD)/tests/test_mustache: TEST_LIBS = $(shell pkg-config --libs json-glib-1.0 2>/dev/null)
 $(BUILD)/tests/test_mustache.o: ALL_CFLAGS += $(shell pkg-config --cflags json-glib-1.0 2>/dev/null)
 
@@ -85,6 +101,10 @@ check: $(BIN) unit-tests
 
 bench: $(BIN) $(HELPER_BINS)
 	LIAISONBOT_BUILD=$(BUILD) tests/bench/run.sh
+
+# Deliberately: review the diff of tests/data/golden/ before committing.
+golden: $(BIN)
+	LIAISONBOT=$(CURDIR)/$(BIN) LIAISONBOT_GOLDEN=write tests/cli/digest.sh
 
 FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS  := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRCS))

@@ -8,9 +8,11 @@ set -eu
 
 build="build-essential pkg-config libglib2.0-dev libgmime-3.0-dev
 	libetpan-dev libcurl4-gnutls-dev libsqlite3-dev libical-dev
-	libgnutls28-dev libjson-glib-dev libxml2-dev ca-certificates"
+	libgnutls28-dev libjson-glib-dev libxml2-dev ca-certificates
+	libsasl2-modules"
 test="dovecot-imapd dovecot-sieve postfix procmail openssl sqlite3
-	isync bogofilter valgrind clang libclang-rt-14-dev systemd"
+	isync bogofilter valgrind clang libclang-rt-14-dev systemd
+	mandoc man-db perl iproute2 time"
 
 want=$build
 [ "${1:-}" = --test ] && want="$build $test"

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "ballot.h"
+#include "regex.h"
 
 static const char *const position_names[BALLOT_POSITION_COUNT] = {
 	[BALLOT_YES] = "Yes",
@@ -61,7 +62,7 @@ ballot_regex(int which)
 
 	if (g_once_init_enter(&regexes[which])) {
 		GRegex *regex = g_regex_new(patterns[which],
-		    G_REGEX_MULTILINE | G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0,
+		    G_REGEX_MULTILINE | G_REGEX_CASELESS | regex_optimize(), 0,
 		    NULL);
 
 		g_assert(regex != NULL);

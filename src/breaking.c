@@ -22,6 +22,9 @@ breaking_select(struct store *store, gint64 now,
 		.window = STORE_WINDOW_STORED,
 		.from = now - options->max_age,
 		.to = now,
+		/* A backfill (a first sync, an old folder) stores old mail
+		 * now: it is no news, whatever it says. */
+		.date_floor = now - options->max_age,
 		.breaking_pending = true,
 	};
 	g_autoptr(GPtrArray) pending = NULL;

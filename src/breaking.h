@@ -15,7 +15,8 @@ struct breaking_options {
 	int min_interval;	/* seconds */
 	int burst_window;	/* seconds to wait for more of a burst */
 	bool flush;		/* ignore burst_window: draft what is pending */
-	int max_age;		/* older stored messages are not news */
+	int max_age;		/* messages stored or dated earlier are not
+				   news */
 };
 
 /* The messages for a breaking draft now (struct stored_message *), or an

@@ -12,7 +12,6 @@
 #include "error.h"
 #include "log.h"
 
-
 /* Why text cannot be an iCalendar stream, or NULL when it may be; then
  * [first, last) is the stream without a byte order mark and surrounding
  * white space (a leading space would read as a folded line). A file cut

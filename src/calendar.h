@@ -80,9 +80,11 @@ guint calendar_event_count(const struct calendar *calendar);
  * release it with g_array_unref. Never fails.
  *
  * Handles RRULE (COUNT, UNTIL, INTERVAL, BY*; not SECONDLY or MINUTELY),
- * RDATE (date, date-time, period), EXDATE, RECURRENCE-ID overrides (a
- * moved instance replaces the one it names; RANGE is ignored) and
- * STATUS:CANCELLED on whole events and on single overrides.
+ * RDATE (date, date-time, period), EXDATE (a DATE on a timed event drops
+ * that day), RECURRENCE-ID overrides (a moved instance replaces the one it
+ * names and keeps the master's length unless it has its own; RANGE is
+ * ignored; one without a master stands alone) and STATUS:CANCELLED on
+ * whole events (overrides included) and on single overrides.
  *
  * Times: a TZID is looked up in the file's VTIMEZONEs first, then in the
  * system zones (a prefix such as "/mozilla.org/20050126_1/" is dropped);
@@ -93,9 +95,11 @@ guint calendar_event_count(const struct calendar *calendar);
  *
  * A window longer than CALENDAR_MAX_WINDOW is shortened to it; an event
  * over CALENDAR_MAX_STEPS_PER_EVENT steps or CALENDAR_MAX_INSTANCES_PER_EVENT
- * instances is cut there, and the whole expansion stops after
- * CALENDAR_MAX_INSTANCES instances or CALENDAR_MAX_EXPAND_USEC. Any cut
- * sets *truncated (may be NULL). */
+ * instances is cut there; a rule starting more than 50000 of its periods
+ * (hours, days, weeks ...) before the window's end is not stepped at all
+ * (libical could search that long inside one call); the whole expansion
+ * stops after CALENDAR_MAX_INSTANCES instances or CALENDAR_MAX_EXPAND_USEC.
+ * Any cut sets *truncated (may be NULL). */
 GArray *calendar_expand(const struct calendar *calendar, gint64 from,
     gint64 to, bool *truncated);
 

@@ -1,6 +1,4 @@
 /* calendar_fetch.c: download a calendar feed with libcurl. */
-#include <string.h>
-
 #include <curl/curl.h>
 
 #include "calendar.h"

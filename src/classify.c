@@ -16,15 +16,22 @@ struct classify_run {
 	bool confidential;
 };
 
+/* Withholds confidential sections, then runs every rule. The folded body
+ * that tells whether a section may start is the one the rules use. */
 static void
-run_rules(const struct ruleset *ruleset, const struct message *message,
+run_rules(const struct ruleset *ruleset, struct message *message,
     struct classify_run *run)
 {
 	struct rules_fields fields;
 
 	memset(run, 0, sizeof(*run));
 	run->fired = g_ptr_array_new();
-	rules_fields_init(&fields, message);
+	rules_fields_init(&fields, ruleset, message);
+	if (confidential_may_redact(ruleset, &fields)) {
+		rules_fields_clear(&fields);
+		confidential_redact(ruleset, message);
+		rules_fields_init(&fields, ruleset, message);
+	}
 	for (guint i = 0; i < ruleset->rules->len; i++) {
 		const struct rule *rule = g_ptr_array_index(ruleset->rules, i);
 		const struct rule *kind_rule;
@@ -113,7 +120,6 @@ classify_message(const struct ruleset *ruleset, struct message *message)
 {
 	struct classify_run run;
 
-	confidential_redact(ruleset, message);
 	run_rules(ruleset, message, &run);
 	decide(ruleset, &run, &message->verdict);
 	g_ptr_array_unref(run.fired);
@@ -159,7 +165,6 @@ classify_explain(const struct ruleset *ruleset, struct message *message)
 	GString *out = g_string_new(NULL);
 	struct classify_run run;
 
-	confidential_redact(ruleset, message);
 	run_rules(ruleset, message, &run);
 	decide(ruleset, &run, &message->verdict);
 	g_string_append_printf(out, "category: %s (score %d)\n",

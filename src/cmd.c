@@ -5,8 +5,10 @@
 #include "cmd.h"
 #include "compose.h"
 #include "error.h"
+#include "imap_account.h"
 #include "log.h"
 #include "outbox.h"
+#include "when.h"
 
 int
 cmd_report(const GError *error)
@@ -55,14 +57,16 @@ bool
 cmd_parse_options(struct cmd_context *ctx, const struct cmd *cmd,
     const GOptionEntry *entries, int *argc, char ***argv, int *status)
 {
-	g_autofree char *usage = g_strdup_printf("%s %s", cmd->name,
-	    cmd->args);
-	g_autoptr(GOptionContext) context = g_option_context_new(usage);
+	g_autofree char *prgname = g_strdup_printf("liaisonbot %s",
+	    cmd->name);
+	g_autoptr(GOptionContext) context = g_option_context_new(cmd->args);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GArray) all = cmd_entries(ctx, entries);
 	GOptionGroup *group = g_option_group_new(cmd->name, cmd->summary,
 	    "Show options", ctx, NULL);
 
+	/* --help then reads "liaisonbot ingest [OPTION…] ARGS". */
+	g_set_prgname(prgname);
 	g_option_context_set_summary(context, cmd->summary);
 	g_option_group_add_entries(group, (GOptionEntry *)all->data);
 	g_option_context_set_main_group(context, group);
@@ -127,6 +131,16 @@ cmd_load_rules(const struct config *config, GError **error)
 	return rules;
 }
 
+struct outbox *
+cmd_new_outbox(const struct config *config, struct store *store,
+    struct outbox_imap *imap)
+{
+	if (!config_require(config, "imap", NULL))
+		return outbox_new(store, config, NULL);
+	*imap = imap_account_outbox(config);
+	return outbox_new(store, config, imap);
+}
+
 /* Queues composed and, with send, delivers every due draft. */
 int
 cmd_queue_and_send(struct config *config, struct store *store,
@@ -134,6 +148,7 @@ cmd_queue_and_send(struct config *config, struct store *store,
 {
 	g_autoptr(GError) error = NULL;
 	struct outbox_report report;
+	struct outbox_imap imap;
 	struct outbox *outbox;
 	bool existed, ok;
 
@@ -147,10 +162,9 @@ cmd_queue_and_send(struct config *config, struct store *store,
 	fflush(stdout);
 	if (!send)
 		return LB_EXIT_OK;
-	outbox = outbox_new(store, config, NULL);
+	outbox = cmd_new_outbox(config, store, &imap);
 	ok = outbox_recover(outbox, &error) &&
-	    outbox_deliver(outbox, g_get_real_time() / G_USEC_PER_SEC, &report,
-	    &error);
+	    outbox_deliver(outbox, when_now(), &report, &error);
 	outbox_free(outbox);
 	if (!ok)
 		return cmd_report(error);

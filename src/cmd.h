@@ -13,7 +13,7 @@
 
 /* What the global options said. */
 struct cmd_context {
-	const char *config_path;	/* -c FILE, or NULL */
+	char *config_path;		/* -c FILE, or NULL; owned */
 	int verbose;			/* number of -v */
 	bool quiet;			/* -q */
 };
@@ -36,6 +36,15 @@ struct composed;
  * Prints what happened; returns the exit status. */
 int cmd_queue_and_send(struct config *config, struct store *store,
     struct compose *compose, const struct composed *composed, bool send);
+
+struct outbox;
+struct outbox_imap;
+/* The outbox of config. When [imap] is set up, *imap is filled with its
+ * hooks and used: the copy to [drafts] imap_folder and the search for a
+ * draft that came back after a crash need them. imap must outlive the
+ * outbox. */
+struct outbox *cmd_new_outbox(const struct config *config,
+    struct store *store, struct outbox_imap *imap);
 
 /* Every command, in --help order; NULL-terminated. */
 extern const struct cmd *const cmd_table[];

@@ -4,6 +4,7 @@
 #include "cmd.h"
 #include "compose.h"
 #include "error.h"
+#include "when.h"
 
 static int
 breaking_run(struct cmd_context *ctx, int argc, char **argv)
@@ -32,8 +33,8 @@ breaking_run(struct cmd_context *ctx, int argc, char **argv)
 		return LB_EXIT_CONFIG;
 	if ((store = cmd_open_store(config, &error)) == NULL ||
 	    (compose = compose_new(store, config, &error)) == NULL ||
-	    !compose_breaking(compose, g_get_real_time() / G_USEC_PER_SEC,
-	    true, &composed, &wake, &error)) {
+	    !compose_breaking(compose, when_now(), true, &composed, &wake,
+	    &error)) {
 		status = cmd_report(error);
 		goto out;
 	}

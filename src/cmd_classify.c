@@ -7,7 +7,6 @@
 
 #include "classify.h"
 #include "cmd.h"
-#include "confidential.h"
 #include "error.h"
 #include "mime.h"
 #include "source.h"
@@ -43,7 +42,6 @@ classify_source(const struct ruleset *rules, const struct source_ops *ops,
 		    raw->arrival ? raw->arrival
 				 : g_get_real_time() / G_USEC_PER_SEC);
 
-		confidential_redact(rules, message);
 		classify_message(rules, message);
 		classify_print(raw->where, message, explain);
 		message_free(message);

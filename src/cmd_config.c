@@ -23,6 +23,20 @@ config_check_secret(const struct config_secret *secret, const char *what,
 	return password != NULL;
 }
 
+/* A group that is present must be complete: what run, poll and --send
+ * would refuse later is refused now. */
+static bool
+config_check_groups(const struct config *config, GError **error)
+{
+	static const char *const groups[] = { "imap", "smtp", "drafts" };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(groups); i++)
+		if (g_hash_table_contains(config->groups_present, groups[i]) &&
+		    !config_require(config, groups[i], error))
+			return false;
+	return true;
+}
+
 static int
 config_run(struct cmd_context *ctx, int argc, char **argv)
 {
@@ -48,7 +62,8 @@ config_run(struct cmd_context *ctx, int argc, char **argv)
 	}
 	if ((config = cmd_load_config(ctx)) == NULL)
 		return LB_EXIT_CONFIG;
-	if (!config_check_secret(&config->imap.secret, "imap", &error) ||
+	if (!config_check_groups(config, &error) ||
+	    !config_check_secret(&config->imap.secret, "imap", &error) ||
 	    !config_check_secret(&config->smtp.secret, "smtp", &error))
 		rules = NULL;
 	else

@@ -42,7 +42,7 @@ digest_run(struct cmd_context *ctx, int argc, char **argv)
 	struct store *store = NULL;
 	struct compose *compose = NULL;
 	struct composed *composed = NULL;
-	gint64 now = g_get_real_time() / G_USEC_PER_SEC, since = 0, until = now;
+	gint64 now = when_now(), since = 0, until = now;
 	enum compose_kind kind;
 	int status;
 
@@ -79,9 +79,16 @@ digest_run(struct cmd_context *ctx, int argc, char **argv)
 		status = cmd_report(error);
 		goto out;
 	}
-	if (composed == NULL)
-		status = LB_EXIT_OK;	/* empty, and skip_empty */
-	else if (queue || send)
+	if (composed->empty && config->digest.skip_empty) {
+		bool skipped;
+
+		/* Only a real run records the skipped period. */
+		if ((queue || send) && !compose_skip_empty(compose, composed,
+		    &skipped, &error))
+			status = cmd_report(error);
+		else
+			status = LB_EXIT_OK;
+	} else if (queue || send)
 		status = cmd_queue_and_send(config, store, compose, composed,
 		    send);
 	else

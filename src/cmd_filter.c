@@ -8,7 +8,6 @@
 
 #include "classify.h"
 #include "cmd.h"
-#include "confidential.h"
 #include "error.h"
 #include "filter.h"
 #include "mime.h"
@@ -26,6 +25,22 @@ filter_write_all(const char *data, size_t len)
 			return false;
 		data += n;
 		len -= (size_t)n;
+	}
+	return true;
+}
+
+/* Streams what is left of stdin to stdout. */
+static bool
+filter_copy_rest(void)
+{
+	char chunk[64 * 1024];
+	ssize_t n;
+
+	while ((n = read(STDIN_FILENO, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || !filter_write_all(chunk, (size_t)n))
+			return false;
 	}
 	return true;
 }
@@ -53,7 +68,6 @@ filter_classify(struct cmd_context *ctx, GBytes *raw, bool explain,
 		return false;
 	mime_init();
 	message = mime_parse(raw, g_get_real_time() / G_USEC_PER_SEC);
-	confidential_redact(rules, message);
 	classify_message(rules, message);
 	filter_rewrite(data, len, &message->verdict, explain, out);
 	message_free(message);
@@ -72,31 +86,37 @@ filter_run(struct cmd_context *ctx, int argc, char **argv)
 	};
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GString) out = g_string_new(NULL);
-	struct source *source;
-	struct raw_message *raw = NULL;
-	const char *data;
-	gsize len;
+	g_autoptr(GBytes) raw = NULL;
+	GByteArray *buffer;
+	bool complete;
 	int status;
 
 	if (!cmd_parse_options(ctx, &cmd_filter, entries, &argc, &argv,
 	    &status))
 		return status;
-	source = source_open(&source_stdin_ops, NULL, &error);
-	if (source->ops->next(source, &raw, &error) != SOURCE_MESSAGE) {
-		source_close(source);
-		return cmd_report(error);
+	buffer = source_read_fd(STDIN_FILENO, &complete, &error);
+	if (buffer == NULL)
+		return cmd_report(error);	/* 75: the MDA keeps the mail */
+	if (!complete) {
+		/* Too big to classify: pass it through whole, say so. */
+		cmd_report(error);
+		if (filter_write_all((const char *)buffer->data, buffer->len))
+			filter_copy_rest();
+		g_byte_array_unref(buffer);
+		return LB_EXIT_TEMPFAIL;
 	}
-	source_close(source);
-	if (filter_classify(ctx, raw->bytes, explain, out, &error)) {
+	raw = g_byte_array_free_to_bytes(buffer);
+	if (filter_classify(ctx, raw, explain, out, &error)) {
 		status = filter_write_all(out->str, out->len)
 		    ? LB_EXIT_OK : LB_EXIT_TEMPFAIL;
 	} else {
+		gsize len;
+		const char *data = g_bytes_get_data(raw, &len);
+
 		cmd_report(error);
-		data = g_bytes_get_data(raw->bytes, &len);
 		filter_write_all(data, len);
 		status = LB_EXIT_TEMPFAIL;
 	}
-	raw_message_free(raw);
 	return status;
 }
 

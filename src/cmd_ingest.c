@@ -103,10 +103,11 @@ ingest_run(struct cmd_context *ctx, int argc, char **argv)
 	ok = ingest_all(&run, mboxes, maildirs, argc, argv, &error);
 	progress_free(run.progress);
 	stats = ingest_stats(run.ingest);
-	fprintf(stderr,
-	    "ingested %" G_GUINT64_FORMAT ", duplicates %" G_GUINT64_FORMAT
-	    ", flagged %" G_GUINT64_FORMAT "\n",
-	    stats->added, stats->duplicates, stats->flagged);
+	/* -q keeps MDA logs quiet: one line per delivery adds up. */
+	if (!ctx->quiet || !ok)
+		fprintf(stderr, "ingested %" G_GUINT64_FORMAT ", duplicates %"
+		    G_GUINT64_FORMAT ", flagged %" G_GUINT64_FORMAT "\n",
+		    stats->added, stats->duplicates, stats->flagged);
 	status = ok ? LB_EXIT_OK : cmd_report(error);
 	ingest_free(run.ingest);
 out:

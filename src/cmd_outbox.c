@@ -8,6 +8,7 @@
 #include "error.h"
 #include "outbox.h"
 #include "store_draft.h"
+#include "when.h"
 
 static void
 outbox_print(const struct store_draft *draft)
@@ -22,12 +23,38 @@ outbox_print(const struct store_draft *draft)
 		printf("\t\t%s\n", draft->last_error);
 }
 
+/* --deliver --dry-run: what is due, to whom; nothing changes. */
+static int
+outbox_print_due(const struct config *config, struct store *store)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) queued = store_drafts_by_state(store, "queued",
+	    &error);
+	g_autofree char *to = config->drafts.to
+	    ? g_strjoinv(", ", config->drafts.to) : g_strdup("(no [drafts] to)");
+	gint64 now = when_now();
+
+	if (queued == NULL)
+		return cmd_report(error);
+	for (guint i = 0; i < queued->len; i++) {
+		const struct store_draft *d = g_ptr_array_index(queued, i);
+
+		if (d->next_attempt <= now)
+			printf("would deliver %" G_GINT64_FORMAT " <%s> to %s: "
+			    "%s\n", d->id, d->message_id, to, d->subject);
+	}
+	return LB_EXIT_OK;
+}
+
 static int
 outbox_run(struct cmd_context *ctx, int argc, char **argv)
 {
 	gint64 resend = 0;
-	gboolean deliver = FALSE;
+	gboolean deliver = FALSE, dry_run = FALSE;
 	const GOptionEntry entries[] = {
+		{ "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run,
+		  "Show what delivery would send; send nothing",
+		  NULL },
 		{ "resend", 0, 0, G_OPTION_ARG_INT64, &resend,
 		  "Queue a failed or uncertain draft again", "ID" },
 		{ "deliver", 0, 0, G_OPTION_ARG_NONE, &deliver,
@@ -39,6 +66,7 @@ outbox_run(struct cmd_context *ctx, int argc, char **argv)
 	struct config *config = NULL;
 	struct store *store = NULL;
 	struct outbox *outbox = NULL;
+	struct outbox_imap imap;
 	struct outbox_report report;
 	int status = LB_EXIT_OK;
 
@@ -51,12 +79,13 @@ outbox_run(struct cmd_context *ctx, int argc, char **argv)
 		status = cmd_report(error);
 		goto out;
 	}
-	outbox = outbox_new(store, config, NULL);
-	if (resend > 0 && !outbox_resend(outbox, resend, &error))
+	outbox = cmd_new_outbox(config, store, &imap);
+	if (deliver && dry_run)
+		status = outbox_print_due(config, store);
+	else if (resend > 0 && !outbox_resend(outbox, resend, &error))
 		status = cmd_report(error);
 	else if (deliver && (!outbox_recover(outbox, &error) ||
-	    !outbox_deliver(outbox, g_get_real_time() / G_USEC_PER_SEC,
-	    &report, &error)))
+	    !outbox_deliver(outbox, when_now(), &report, &error)))
 		status = cmd_report(error);
 	else if ((drafts = store_drafts_by_state(store, NULL, &error)) == NULL)
 		status = cmd_report(error);
@@ -72,7 +101,7 @@ out:
 
 const struct cmd cmd_outbox = {
 	.name = "outbox",
-	.args = "[--deliver | --resend ID]",
+	.args = "[--deliver [--dry-run] | --resend ID]",
 	.summary = "List drafts and their delivery state; deliver or resend",
 	.run = outbox_run,
 };

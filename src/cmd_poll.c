@@ -82,10 +82,13 @@ poll_folders(const struct config *config, struct ingest *ingest)
 static int
 poll_run(struct cmd_context *ctx, int argc, char **argv)
 {
-	gboolean once = FALSE;
+	gboolean once = FALSE, dry_run = FALSE;
 	const GOptionEntry entries[] = {
 		{ "once", '1', 0, G_OPTION_ARG_NONE, &once,
 		  "One full sync of every folder, then exit", NULL },
+		{ "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run,
+		  "Store what is new but change nothing on the server (no "
+		  "\\Seen even with mark_seen)", NULL },
 		{ NULL },
 	};
 	g_autoptr(GError) error = NULL;
@@ -105,6 +108,9 @@ poll_run(struct cmd_context *ctx, int argc, char **argv)
 	}
 	if ((config = cmd_load_config(ctx)) == NULL)
 		return LB_EXIT_CONFIG;
+	/* The server is the only thing outside the store poll writes to. */
+	if (dry_run)
+		config->imap.mark_seen = false;
 	if (!config_require(config, "imap", &error) ||
 	    (rules = cmd_load_rules(config, &error)) == NULL ||
 	    (lock = lock_acquire(config->store.path, &error)) == NULL ||
@@ -128,7 +134,7 @@ out:
 
 const struct cmd cmd_poll = {
 	.name = "poll",
-	.args = "--once",
+	.args = "--once [--dry-run]",
 	.summary = "Sync every IMAP folder once and exit",
 	.run = poll_run,
 };

@@ -30,7 +30,7 @@ run_run(struct cmd_context *ctx, int argc, char **argv)
 	if (geteuid() == 0 && !allow_root) {
 		log_error("refusing to run as root: run as an unprivileged user "
 		    "(see contrib/liaisonbot.service) or pass --allow-root");
-		return LB_EXIT_USAGE;
+		return LB_EXIT_NOPERM;
 	}
 	return daemon_run(ctx);
 }

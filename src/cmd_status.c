@@ -11,6 +11,7 @@
 #include "error.h"
 #include "store_draft.h"
 #include "store_query.h"
+#include "when.h"
 
 struct status {
 	const struct config *config;
@@ -136,9 +137,10 @@ status_print_text(const struct status *status)
 		const struct store_draft *d =
 		    g_ptr_array_index(status->drafts, i);
 
-		if (g_strcmp0(d->state, "failed") == 0 ||
-		    g_strcmp0(d->state, "uncertain") == 0 ||
-		    g_strcmp0(d->state, "queued") == 0)
+		/* Everything not done yet, also a draft caught mid-send by a
+		 * crash (sending, committing, accepted) until the next
+		 * delivery recovers it. */
+		if (g_strcmp0(d->state, "sent") != 0)
 			printf("  %s #%" G_GINT64_FORMAT " %s: %s%s%s\n",
 			    d->state, d->id, d->kind, d->subject,
 			    d->last_error ? ": " : "",
@@ -257,7 +259,7 @@ status_run(struct cmd_context *ctx, int argc, char **argv)
 	if ((config = cmd_load_config(ctx)) == NULL)
 		return LB_EXIT_CONFIG;
 	status.config = config;
-	status.now = g_get_real_time() / G_USEC_PER_SEC;
+	status.now = when_now();
 	store = cmd_open_store(config, &error);
 	if (store == NULL || !status_gather(&status, store, &error)) {
 		code = cmd_report(error);

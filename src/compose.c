@@ -11,6 +11,7 @@
 #include "render.h"
 #include "store_draft.h"
 #include "store_query.h"
+#include "when.h"
 
 #define COMPOSE_DEFAULT_PERIOD (7 * 86400)
 /* Mail stored in the period but dated this long before it is old news:
@@ -155,7 +156,7 @@ compose_build(struct compose *compose, enum compose_kind kind,
 	struct model_options model_options = {
 		.zone = compose->zone,
 		.kind = kind == COMPOSE_BREAKING ? "breaking" : "digest",
-		.now = g_get_real_time() / G_USEC_PER_SEC,
+		.now = when_now(),
 	};
 	g_autoptr(JsonNode) model = NULL;
 	g_autofree char *text = NULL, *html = NULL;
@@ -221,14 +222,7 @@ compose_digest(struct compose *compose, enum compose_kind kind, gint64 since,
 	identity = g_strdup_printf("%s:%s:%s", compose_kind_name(kind), a, b);
 	*out = compose_build(compose, kind, messages, since, until, identity,
 	    error);
-	if (*out == NULL)
-		return false;
-	if ((*out)->empty && compose->config->digest.skip_empty) {
-		log_info("digest %s: nothing of note; skip_empty is set",
-		    identity);
-		g_clear_pointer(out, composed_free);
-	}
-	return true;
+	return *out != NULL;
 }
 
 static char *
@@ -277,9 +271,11 @@ compose_breaking(struct compose *compose, gint64 now, bool flush,
 	return *out != NULL;
 }
 
-bool
-compose_queue(struct compose *compose, const struct composed *composed,
-    bool *existed, GError **error)
+/* Stores composed in state (queued, or skipped: a period recorded as
+ * covered, never sent), once per identity. */
+static bool
+compose_store(struct compose *compose, const struct composed *composed,
+    const char *state, bool *existed, GError **error)
 {
 	struct store_draft *found = NULL;
 	struct store_draft draft = { 0 };
@@ -297,13 +293,13 @@ compose_queue(struct compose *compose, const struct composed *composed,
 	draft.identity = composed->identity;
 	draft.message_id = composed->message_id;
 	draft.subject = composed->subject;
-	draft.created = g_get_real_time() / G_USEC_PER_SEC;
+	draft.created = when_now();
 	draft.period_start = composed->start;
 	draft.period_end = composed->end;
 	draft.raw = composed->raw;
-	draft.state = (char *)"queued";
-	draft.imap_state = (char *)(compose->config->drafts.imap_folder
-	    ? "pending" : "none");
+	draft.state = (char *)state;
+	draft.imap_state = (char *)(compose->config->drafts.imap_folder &&
+	    strcmp(state, "queued") == 0 ? "pending" : "none");
 	if (!store_draft_add(compose->store, &draft, composed->message_ids,
 	    error))
 		goto fail;
@@ -311,4 +307,29 @@ compose_queue(struct compose *compose, const struct composed *composed,
 fail:
 	store_rollback(compose->store);
 	return false;
+}
+
+bool
+compose_queue(struct compose *compose, const struct composed *composed,
+    bool *existed, GError **error)
+{
+	return compose_store(compose, composed, "queued", existed, error);
+}
+
+bool
+compose_skip_empty(struct compose *compose, const struct composed *composed,
+    bool *skipped, GError **error)
+{
+	bool existed;
+
+	*skipped = composed->empty && compose->config->digest.skip_empty;
+	if (!*skipped)
+		return true;
+	log_info("digest %s: nothing of note; skip_empty is set",
+	    composed->identity);
+	/* A regular period is recorded, so the next digest starts after it
+	 * and the daemon does not draft it again. */
+	if (composed->kind != COMPOSE_DIGEST)
+		return true;
+	return compose_store(compose, composed, "skipped", &existed, error);
 }

@@ -40,8 +40,8 @@ void compose_free(struct compose *compose);
 
 /* A digest for (since, until]. For COMPOSE_DIGEST since is ignored: the
  * period starts where the last regular digest ended (or a week before
- * until). *out is NULL when the period is empty and [digest] skip_empty
- * is set. */
+ * until). An empty period gives a short "nothing of note" draft
+ * (composed->empty); see compose_skip_empty. */
 bool compose_digest(struct compose *compose, enum compose_kind kind,
     gint64 since, gint64 until, struct composed **out, GError **error);
 
@@ -55,6 +55,12 @@ bool compose_breaking(struct compose *compose, gint64 now, bool flush,
  * nothing is stored twice. */
 bool compose_queue(struct compose *compose, const struct composed *composed,
     bool *existed, GError **error);
+
+/* *skipped when composed is empty and [digest] skip_empty is set: then
+ * nothing is to be sent, and a regular digest's period is recorded as
+ * covered (state "skipped"). */
+bool compose_skip_empty(struct compose *compose,
+    const struct composed *composed, bool *skipped, GError **error);
 
 const char *compose_kind_name(enum compose_kind kind);
 

@@ -57,7 +57,7 @@ confidential_raw_headers(const struct ruleset *ruleset,
 		const struct rule *rule = g_ptr_array_index(ruleset->rules, i);
 
 		if (!rule->confidential || !is_header_rule(rule) ||
-		    !rules_match_text(rule, &headers))
+		    !rules_match_text(ruleset, rule, &headers))
 			continue;
 		found = true;
 		if (fired == NULL)
@@ -75,7 +75,7 @@ confidential_check(const struct ruleset *ruleset,
 	struct rules_fields fields;
 	bool found = false;
 
-	rules_fields_init(&fields, message);
+	rules_fields_init(&fields, ruleset, message);
 	for (guint i = 0; i < ruleset->rules->len && !found; i++) {
 		const struct rule *rule = g_ptr_array_index(ruleset->rules, i);
 
@@ -132,16 +132,17 @@ find_line(const GRegex *regex, const char *text, size_t len, size_t from)
 	return -1;
 }
 
-/* The earliest section start at or after from among all redactions. */
+/* The earliest section start at or after from among the redactions that
+ * may start in this text. */
 static const struct rules_redaction *
-next_section(const struct ruleset *ruleset, const char *text, size_t len,
+next_section(GPtrArray *candidates, const char *text, size_t len,
     size_t from, size_t *start)
 {
 	const struct rules_redaction *first = NULL;
 
-	for (guint i = 0; i < ruleset->redactions->len; i++) {
+	for (guint i = 0; i < candidates->len; i++) {
 		const struct rules_redaction *redaction =
-		    g_ptr_array_index(ruleset->redactions, i);
+		    g_ptr_array_index(candidates, i);
 		gssize found = find_line(redaction->start, text, len, from);
 
 		if (found >= 0 && (first == NULL || (size_t)found < *start)) {
@@ -153,25 +154,35 @@ next_section(const struct ruleset *ruleset, const char *text, size_t len,
 }
 
 /* text with its withheld sections replaced by the marker, or NULL when
- * there is nothing to withhold. */
+ * there is nothing to withhold. Most mail has no section start at all:
+ * the start patterns' literals (rules_literals) rule that out cheaply. */
 static char *
 redact_text(const struct ruleset *ruleset, const char *text)
 {
-	g_autofree char *repaired = NULL;
+	g_autofree char *subject = NULL;
+	g_autofree char *folded = NULL;
+	g_autoptr(GPtrArray) candidates = g_ptr_array_new();
 	const struct rules_redaction *redaction;
 	GString *out = NULL;
 	size_t len = strlen(text);
-	size_t from = 0, start;
+	size_t folded_len, from = 0, start;
+	bool valid;
 
 	if (len > G_MAXINT / 2)
 		len = G_MAXINT / 2;	/* GRegex offsets are gint */
-	if (!g_utf8_validate_len(text, len, NULL)) {
-		repaired = g_utf8_make_valid(text, (gssize)len);
-		text = repaired;
-		len = strlen(text);
+	folded = rules_fold(text, len, false, &folded_len, &valid);
+	for (guint i = 0; i < ruleset->redactions->len; i++) {
+		redaction = g_ptr_array_index(ruleset->redactions, i);
+		if (rules_prefilter_passes(&redaction->prefilter, folded,
+		    folded_len))
+			g_ptr_array_add(candidates, (gpointer)redaction);
 	}
-	while ((redaction = next_section(ruleset, text, len, from, &start))
-	    != NULL) {
+	if (candidates->len == 0)
+		return NULL;
+	subject = rules_regex_subject(text, len, valid, &len);
+	text = subject;
+	while ((redaction = next_section(candidates, text, len, from,
+	    &start)) != NULL) {
 		size_t after = line_end(text, len, start);
 		gssize end = -1;
 
@@ -187,6 +198,32 @@ redact_text(const struct ruleset *ruleset, const char *text)
 		return NULL;
 	g_string_append_len(out, text + from, (gssize)(len - from));
 	return g_string_free(out, FALSE);
+}
+
+bool
+confidential_may_redact(const struct ruleset *ruleset,
+    struct rules_fields *fields)
+{
+	const struct message *message = fields->message;
+
+	if (ruleset->redactions->len == 0)
+		return false;
+	/* Fields stop at RULES_SCAN_MAX; redaction must not. */
+	if ((message->text != NULL && strlen(message->text) > RULES_SCAN_MAX) ||
+	    (message->own_text != NULL &&
+	    strlen(message->own_text) > RULES_SCAN_MAX))
+		return true;
+	for (guint i = 0; i < ruleset->redactions->len; i++) {
+		const struct rules_redaction *redaction =
+		    g_ptr_array_index(ruleset->redactions, i);
+
+		if (rules_fields_passes(fields, RULE_WHERE_BODY,
+		    &redaction->prefilter) ||
+		    rules_fields_passes(fields, RULE_WHERE_OWN,
+		    &redaction->prefilter))
+			return true;
+	}
+	return false;
 }
 
 void

@@ -30,6 +30,12 @@ bool confidential_check(const struct ruleset *ruleset,
 bool confidential_raw_headers(const struct ruleset *ruleset,
     const struct message *message, GPtrArray *fired);
 
+/* A quick test before confidential_redact: could a withheld section start
+ * in the message's text or own text? Prepares (and so shares) fields'
+ * body and own text. */
+bool confidential_may_redact(const struct ruleset *ruleset,
+    struct rules_fields *fields);
+
 /* Removes from message->text and message->own_text every section that the
  * ruleset's redact-section directives describe: from a line matching START
  * up to, not including, the next line matching END (or to the end),

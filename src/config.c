@@ -45,8 +45,9 @@ static const struct config_key config_keys[] = {
 	{ "store", "path", CONFIG_PATH, AT(store.path), NULL, NULL,
 	  "SQLite database (default $XDG_DATA_HOME/liaisonbot/liaisonbot.db)" },
 	{ "store", "busy_timeout", CONFIG_DURATION, AT(store.busy_timeout),
-	  "10s", "0..3600", "how long to wait for another process holding "
-	  "the store before giving up (exit 75)" },
+	  "5s", "0..3600", "how long to wait for another process holding "
+	  "the store before giving up (exit 75); keep it under the MDA's "
+	  "program timeout (Dovecot: 10s)" },
 
 	{ "log", "target", CONFIG_ENUM, AT(log.target), "stderr",
 	  "stderr|syslog", "where diagnostics go" },

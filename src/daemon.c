@@ -20,6 +20,7 @@
 #include "outbox.h"
 #include "store_draft.h"
 #include "sync.h"
+#include "when.h"
 
 /* Set from signal handlers; read between steps and inside a sync. */
 static volatile sig_atomic_t daemon_stop;
@@ -86,8 +87,8 @@ daemon_setup_signals(GError **error)
 {
 	struct sigaction action = { 0 };
 
-	/* Both ends non-blocking: the handler must never wait, and the loop
-	 * drains the pipe until it is empty. */
+	/* Both ends non-blocking: the handler must never block, and the
+	 * loop drains the read end until it is empty. */
 	if (!g_unix_open_pipe(daemon_signal_pipe, FD_CLOEXEC, error) ||
 	    !g_unix_set_fd_nonblocking(daemon_signal_pipe[0], TRUE, error) ||
 	    !g_unix_set_fd_nonblocking(daemon_signal_pipe[1], TRUE, error))
@@ -120,7 +121,7 @@ daemon_timer(guint seconds, GSourceFunc func, gpointer data)
 static gint64
 daemon_now(void)
 {
-	return g_get_real_time() / G_USEC_PER_SEC;
+	return when_now();
 }
 
 /* ---- outbox and breaking news ---- */
@@ -225,6 +226,7 @@ daemon_fire_digest(struct daemon *daemon, gint64 until, const char *rule)
 {
 	g_autoptr(GError) error = NULL;
 	struct composed *composed = NULL;
+	bool skipped = false;
 
 	log_info("digest due (%s)", rule ? rule : "schedule");
 	if (!compose_digest(daemon->compose, COMPOSE_DIGEST, 0, until,
@@ -232,7 +234,9 @@ daemon_fire_digest(struct daemon *daemon, gint64 until, const char *rule)
 		log_warn("digest: %s", error->message);
 		return;
 	}
-	if (composed != NULL)
+	if (!compose_skip_empty(daemon->compose, composed, &skipped, &error))
+		log_warn("digest: %s", error->message);
+	else if (!skipped)
 		daemon_queue(daemon, composed);
 	composed_free(composed);
 }

@@ -8,6 +8,7 @@
 
 #define DIGEST_SUMMARY_CHARS 300
 #define DIGEST_SUBJECT_KEY_MIN 8	/* shorter subjects do not group */
+#define DIGEST_AUTO_REPLY "auto-reply"	/* the rules' kind= */
 
 static bool
 digest_reportable(enum verdict_category category)
@@ -277,16 +278,23 @@ digest_ballot_entry_free(gpointer data)
 	g_free(data);
 }
 
-/* Ballot mails go to the tally; the rest are grouped into threads. */
+/* Ballot mails go to the tally, automatic replies straight to the
+ * left-out counts (an out-of-office notice takes no part in a thread:
+ * its sender is no participant); the rest are grouped into threads. */
 static GPtrArray *
-digest_split_ballots(GPtrArray *messages, GPtrArray *entries)
+digest_split(GPtrArray *messages, GPtrArray *entries, GHashTable *left)
 {
 	GPtrArray *rest = g_ptr_array_new();
 
 	for (guint i = 0; i < messages->len; i++) {
 		struct stored_message *m = g_ptr_array_index(messages, i);
-		struct ballot_entry *entry = g_new0(struct ballot_entry, 1);
+		struct ballot_entry *entry;
 
+		if (g_strcmp0(m->kind, DIGEST_AUTO_REPLY) == 0) {
+			digest_count_left_out(left, DIGEST_AUTO_REPLY);
+			continue;
+		}
+		entry = g_new0(struct ballot_entry, 1);
 		if (ballot_parse(m->subject, m->own_text, m->date, entry)) {
 			g_ptr_array_add(entries, entry);
 			continue;
@@ -316,7 +324,7 @@ digest_build(GPtrArray *messages, gint64 start, gint64 end,
 	for (size_t c = 0; c < CATEGORY_COUNT; c++)
 		digest->threads[c] = g_ptr_array_new_with_free_func(
 		    digest_thread_free);
-	rest = digest_split_ballots(messages, entries);
+	rest = digest_split(messages, entries, left);
 	digest->ballots = ballot_aggregate(entries);
 	groups = digest_group(rest);
 	for (guint i = 0; i < groups->len; i++) {

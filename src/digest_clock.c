@@ -55,7 +55,7 @@ digest_clock_calendar(struct digest_clock *clock, GError **error)
 {
 	const struct config_digest *digest = &clock->config->digest;
 	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
-	g_autoptr(GError) warning = NULL;
+	g_autoptr(GError) warning = NULL, failure = NULL;
 	struct calendar *fresh;
 
 	if (!schedule_needs_calendar(clock->schedule) ||
@@ -63,11 +63,19 @@ digest_clock_calendar(struct digest_clock *clock, GError **error)
 	    now - clock->loaded_at < digest->calendar_refresh))
 		return true;
 	fresh = calendar_load(digest->calendar, clock->cache_path,
-	    digest->calendar_refresh, &warning, error);
+	    digest->calendar_refresh, &warning, &failure);
 	if (warning != NULL)
 		log_warn("calendar: %s", warning->message);
-	if (fresh == NULL)
-		return clock->calendar != NULL;	/* keep the old one */
+	if (fresh == NULL && clock->calendar == NULL) {
+		g_propagate_error(error, g_steal_pointer(&failure));
+		return false;
+	}
+	if (fresh == NULL) {
+		/* Success leaves error alone: keep the old one, say why. */
+		log_warn("calendar: %s; keeping the one loaded before",
+		    failure->message);
+		return true;
+	}
 	calendar_free(clock->calendar);
 	clock->calendar = fresh;
 	clock->loaded_at = now;

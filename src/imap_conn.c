@@ -8,7 +8,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -229,8 +228,7 @@ imap_conn_connect_one(const struct addrinfo *ai, gint64 deadline, int *err)
 static int
 imap_conn_connect(struct imap_conn *conn, GError **error)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
-		.ai_flags = AI_ADDRCONFIG };
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM };
 	struct addrinfo *list = NULL;
 	char service[16];
 	gint64 deadline;
@@ -318,7 +316,8 @@ imap_conn_starttls(struct imap_conn *conn, GError **error)
 	if (!imap_conn_check(conn, r, LB_ERROR_PERMANENT, error, "STARTTLS"))
 		return false;
 	/* Anything already buffered came in clear text after the OK: an
-	 * injection attempt (CVE-2011-0411 and kin). */
+	 * injection attempt (CVE-2011-0411 and kin; Debian's libetpan
+	 * refuses it itself since CVE-2020-15953). */
 	if (stream->read_buffer_len != 0) {
 		g_set_error(error, LB_ERROR, LB_ERROR_PERMANENT,
 		    "imap %s: clear-text data after STARTTLS, refusing",
@@ -515,8 +514,14 @@ imap_conn_login(struct imap_conn *conn, GError **error)
 	conn->password = NULL;
 	if (r < 0)
 		return false;
-	if (!imap_conn_check(conn, r, LB_ERROR_PERMANENT, error,
-	    "authentication failed"))
+	if (r == MAILIMAP_ERROR_LOGIN) {	/* NO from the server */
+		g_autofree char *text = imap_conn_server_text(conn);
+
+		g_set_error(error, LB_ERROR, LB_ERROR_PERMANENT,
+		    "imap %s: authentication failed: %s", conn->who, text);
+		return false;
+	}
+	if (!imap_conn_check(conn, r, LB_ERROR_PERMANENT, error, "login"))
 		return false;
 	log_debug(LOG_AREA_IMAP, "%s: logged in", conn->who);
 	/* Servers often advertise more once authenticated (RFC 3501 7.2.1). */

@@ -114,10 +114,12 @@ bool imap_conn_list_uids(struct imap_conn *conn, uint32_t after_uid,
 bool imap_conn_fetch_uids(struct imap_conn *conn, const uint32_t *uids,
     size_t count, imap_message_fn *fn, void *data, GError **error);
 
-/* Every message of the selected folder with a UID above after_uid, in
- * ascending UID order, batch UIDs per command (0: default). With mark_seen
- * each batch's messages that fn accepted get \Seen afterwards. *fetched
- * (may be NULL) counts the messages fn accepted, also on failure. */
+/* Every message of the selected folder with a UID above after_uid, batch
+ * UIDs per command (0: default), in the order the server sends them:
+ * ascending UIDs from every server we know (RFC 3501 does not promise it).
+ * With mark_seen each batch's messages that fn accepted get \Seen
+ * afterwards. *fetched (may be NULL) counts the messages fn accepted, also
+ * on failure. Memory: one message plus about 100 bytes per UID. */
 bool imap_conn_fetch_new(struct imap_conn *conn, uint32_t after_uid,
     unsigned batch, bool mark_seen, imap_message_fn *fn, void *data,
     unsigned *fetched, GError **error);
@@ -130,8 +132,11 @@ bool imap_conn_mark_seen(struct imap_conn *conn, const uint32_t *uids,
  * "IDLE" first). While idling, watch imap_conn_idle_fd() for input (also
  * act at once when imap_conn_idle_pending() says data is already buffered)
  * and call nothing but imap_conn_idle_done(), which ends the IDLE and says
- * whether an EXISTS response (new mail) arrived meanwhile. End it before
- * IMAP_CONN_IDLE_RESTART seconds and start again. */
+ * whether an EXISTS response (new mail) arrived meanwhile. That is a hint:
+ * mail announced before the IDLE began goes unnoticed, so fetch_new after
+ * each IDLE (cheap when nothing is new). End an IDLE before
+ * IMAP_CONN_IDLE_RESTART seconds and start again. A server gone while
+ * idling makes the fd readable and idle_done fail (LB_ERROR_TEMPORARY). */
 bool imap_conn_idle_start(struct imap_conn *conn, GError **error);
 int imap_conn_idle_fd(struct imap_conn *conn);
 bool imap_conn_idle_pending(struct imap_conn *conn);

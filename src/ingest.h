@@ -39,7 +39,8 @@ void ingest_rollback(struct ingest *ingest);
 bool ingest_raw(struct ingest *ingest, const struct raw_message *raw,
     const char *origin, enum store_add_result *result, GError **error);
 
-/* Everything a source yields, committing every batch_size messages.
+/* Everything a source yields, committing every batch_size messages. For
+ * bulk loads: the store's page cache stays enlarged until ingest_free.
  * On a store failure the open batch is rolled back and error says why;
  * what was committed stays, and a rerun skips it as duplicates. */
 bool ingest_source(struct ingest *ingest, struct source *source,

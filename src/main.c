@@ -82,6 +82,7 @@ main(int argc, char **argv)
 		if (i != at)
 			args[j++] = argv[i];
 	status = cmd->run(&ctx, argc - 1, args);
+	g_free(ctx.config_path);
 	g_free(args);
 	return status;
 }

@@ -44,6 +44,84 @@ mbox_from_line_date(const char *p, const char *eol)
 	return 0;
 }
 
+/* "2026", or a zone such as "PST" or "+0000" beside it. */
+static bool
+mbox_is_year(const char *token, size_t n)
+{
+	if (n != 4)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!g_ascii_isdigit(token[i]))
+			return false;
+	return true;
+}
+
+static bool
+mbox_is_zone(const char *token, size_t n)
+{
+	if (n == 0 || n > 6)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!g_ascii_isalnum(token[i]) && token[i] != '+' &&
+		    token[i] != '-')
+			return false;
+	return true;
+}
+
+/* A whole From_ line, "From SENDER Thu Nov 21 12:00:00 [ZONE] 2026
+ * [ZONE]", and nothing else. Writers that leave out the empty line before
+ * a separator still write this much; a line of text rarely looks so. */
+static bool
+mbox_is_strict_from_line(const char *p, const char *end)
+{
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	char line[256];
+	char *s, *token[3];
+	size_t n = (size_t)((nl ? nl : end) - p), count = 0, len[3];
+	struct tm tm;
+
+	if (n >= sizeof(line) || n < 6 || p[5] == ' ')
+		return false;
+	memcpy(line, p, n);
+	line[n] = '\0';
+	if (memchr(line, '\0', n) != NULL ||
+	    (s = strchr(line + 5, ' ')) == NULL)
+		return false;
+	memset(&tm, 0, sizeof(tm));
+	if ((s = strptime(s, " %a %b %d %H:%M:%S", &tm)) == NULL)
+		return false;
+	while (*s != '\0') {
+		while (g_ascii_isspace(*s))
+			s++;
+		if (*s == '\0')
+			break;
+		if (count == G_N_ELEMENTS(token))
+			return false;
+		token[count] = s;
+		while (*s != '\0' && !g_ascii_isspace(*s))
+			s++;
+		len[count] = (size_t)(s - token[count]);
+		count++;
+	}
+	if (count == 1)
+		return mbox_is_year(token[0], len[0]);
+	if (count == 2)
+		return (mbox_is_year(token[0], len[0]) &&
+		    mbox_is_zone(token[1], len[1])) ||
+		    (mbox_is_zone(token[0], len[0]) &&
+		    mbox_is_year(token[1], len[1]));
+	return false;
+}
+
+/* A line starting "From " at the start of the buffer or after an empty
+ * line, or a complete From_ line anywhere. */
+static bool
+mbox_is_separator(const char *data, const char *p, const char *end)
+{
+	return mbox_is_from_line(p, end) &&
+	    (mbox_after_blank(data, p) || mbox_is_strict_from_line(p, end));
+}
+
 /* The next separator at or after p, or end. */
 static const char *
 mbox_find_separator(const char *data, const char *p, const char *end,
@@ -53,7 +131,7 @@ mbox_find_separator(const char *data, const char *p, const char *end,
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *next = nl ? nl + 1 : end;
 
-		if (mbox_is_from_line(p, end) && mbox_after_blank(data, p))
+		if (mbox_is_separator(data, p, end))
 			return p;
 		if (*p == '>') {
 			const char *q = p;
@@ -92,7 +170,7 @@ mbox_next(const char *data, size_t len, size_t *offset, size_t *line,
 	if (p >= end)
 		return false;
 	memset(span, 0, sizeof(*span));
-	junk = !(mbox_is_from_line(p, end) && mbox_after_blank(data, p));
+	junk = !mbox_is_separator(data, p, end);
 	span->from_line = (size_t)(p - data);
 	span->line = *line;
 	if (junk) {
@@ -104,9 +182,9 @@ mbox_next(const char *data, size_t len, size_t *offset, size_t *line,
 		span->arrival = mbox_from_line_date(p, nl ? nl : end);
 	}
 	next = mbox_find_separator(data, body, end, &span->quoted);
-	/* Drop the empty line that separates messages. */
+	/* Drop the empty line that separates messages, if there is one. */
 	stop = next;
-	if (next < end) {
+	if (next < end && mbox_after_blank(data, next)) {
 		if (stop - body >= 1 && stop[-1] == '\n')
 			stop--;
 		if (stop - body >= 1 && stop[-1] == '\r')

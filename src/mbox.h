@@ -19,7 +19,9 @@ struct mbox_span {
 };
 
 /* Finds the message starting at or after *offset. A separator is a line
- * starting "From " at the start of the buffer or after an empty line.
+ * starting "From " at the start of the buffer or after an empty line, or
+ * a complete From_ line with its date anywhere (some writers leave out
+ * the empty line; an unquoted "From " line of text is not taken for one).
  * Text before the first separator (not an mbox, or junk) is reported as a
  * span with from_line == start, so nothing is silently skipped. *line
  * tracks line numbers across calls (start it at 1). Returns false at the

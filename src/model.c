@@ -28,6 +28,7 @@ static const struct {
 	{ "errata", "errata reports" },
 	{ "document-state", "document state changes" },
 	{ "conflict-review", "conflict reviews" },
+	{ "auto-reply", "automatic replies" },
 	{ "other", "other messages" },
 };
 
@@ -111,58 +112,6 @@ model_date_range(gint64 first, gint64 last, GTimeZone *zone)
 	return g_strdup_printf("%s – %s", a, b);
 }
 
-static void
-model_add_participants(JsonBuilder *b, const struct digest_thread *thread)
-{
-	g_autoptr(GString) text = g_string_new(NULL);
-
-	json_builder_set_member_name(b, "participants");
-	json_builder_begin_array(b);
-	for (guint i = 0; i < thread->participants->len; i++) {
-		const struct digest_participant *p =
-		    g_ptr_array_index(thread->participants, i);
-
-		json_builder_begin_object(b);
-		model_add_string(b, "name", p->name);
-		model_add_int(b, "count", p->count);
-		json_builder_end_object(b);
-		g_string_append_printf(text, "%s%s (%d)", i ? ", " : "",
-		    p->name, p->count);
-	}
-	json_builder_end_array(b);
-	model_add_string(b, "participants_text", text->str);
-}
-
-/* Archived-At when the list gave one, else the Message-ID as a mid: URI
- * (RFC 2392), which mail clients and the IETF archive can resolve. */
-static void
-model_add_links(JsonBuilder *b, const struct digest_thread *thread)
-{
-	guint shown = MIN(thread->messages->len, MODEL_LINKS_PER_THREAD);
-
-	json_builder_set_member_name(b, "links");
-	json_builder_begin_array(b);
-	for (guint i = 0; i < shown; i++) {
-		const struct stored_message *m =
-		    g_ptr_array_index(thread->messages, i);
-		g_autofree char *url = m->archived_at && *m->archived_at
-		    ? g_strdup(m->archived_at)
-		    : g_strdup_printf("mid:%s", m->message_id);
-		g_autofree char *clean = NULL;
-
-		json_builder_begin_object(b);
-		clean = g_strdelimit(g_strdup(url), "\r\n\t <>\"", '_');
-		model_add_string(b, "url", clean);
-		model_add_bool(b, "archived",
-		    m->archived_at && *m->archived_at);
-		model_add_string(b, "message_id", m->message_id);
-		json_builder_end_object(b);
-	}
-	json_builder_end_array(b);
-	model_add_int(b, "more_links", thread->messages->len - shown);
-	model_add_bool(b, "has_more_links", thread->messages->len > shown);
-}
-
 /* Text templates indent the summary: give them lines of at most width
  * characters, broken between words. */
 static void
@@ -195,6 +144,105 @@ model_add_lines(JsonBuilder *b, const char *name, const char *text,
 	if (line->len > 0)
 		json_builder_add_string_value(b, line->str);
 	json_builder_end_array(b);
+}
+
+/* "by A (2), B (1), ..." in lines of at most width characters, never
+ * breaking inside a name: a text template can indent them. */
+static void
+model_add_participant_lines(JsonBuilder *b, const struct digest_thread *thread,
+    glong width)
+{
+	g_autoptr(GString) line = g_string_new("by");
+
+	json_builder_set_member_name(b, "participants_lines");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < thread->participants->len; i++) {
+		const struct digest_participant *p =
+		    g_ptr_array_index(thread->participants, i);
+		bool last = i + 1 == thread->participants->len;
+		g_autofree char *item = g_strdup_printf("%s (%d)%s", p->name,
+		    p->count, last ? "" : ",");
+
+		if (i > 0 && g_utf8_strlen(line->str, -1) + 1 +
+		    g_utf8_strlen(item, -1) > width) {
+			json_builder_add_string_value(b, line->str);
+			g_string_truncate(line, 0);
+		} else {
+			g_string_append_c(line, ' ');
+		}
+		g_string_append(line, item);
+	}
+	json_builder_add_string_value(b, line->str);
+	json_builder_end_array(b);
+}
+
+static void
+model_add_participants(JsonBuilder *b, const struct digest_thread *thread)
+{
+	g_autoptr(GString) text = g_string_new(NULL);
+
+	json_builder_set_member_name(b, "participants");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < thread->participants->len; i++) {
+		const struct digest_participant *p =
+		    g_ptr_array_index(thread->participants, i);
+
+		json_builder_begin_object(b);
+		model_add_string(b, "name", p->name);
+		model_add_int(b, "count", p->count);
+		json_builder_end_object(b);
+		g_string_append_printf(text, "%s%s (%d)", i ? ", " : "",
+		    p->name, p->count);
+	}
+	json_builder_end_array(b);
+	model_add_string(b, "participants_text", text->str);
+	model_add_participant_lines(b, thread, 70);
+}
+
+/* An Archived-At the draft may link to: http or https, one clean token.
+ * The header is the sender's to write: a javascript: or data: URL must
+ * not become a link in the Liaison's mail client. */
+static bool
+model_archive_usable(const char *url)
+{
+	if (url == NULL || (g_ascii_strncasecmp(url, "https://", 8) != 0 &&
+	    g_ascii_strncasecmp(url, "http://", 7) != 0))
+		return false;
+	for (const char *p = url; *p; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f ||
+		    strchr("<>\"'\\`", *p) != NULL)
+			return false;
+	return true;
+}
+
+/* Archived-At when the list gave one, else the Message-ID as a mid: URI
+ * (RFC 2392, percent-encoded), which mail clients and the IETF archive
+ * can resolve. */
+static void
+model_add_links(JsonBuilder *b, const struct digest_thread *thread)
+{
+	guint shown = MIN(thread->messages->len, MODEL_LINKS_PER_THREAD);
+
+	json_builder_set_member_name(b, "links");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < shown; i++) {
+		const struct stored_message *m =
+		    g_ptr_array_index(thread->messages, i);
+		bool archived = model_archive_usable(m->archived_at);
+		g_autofree char *id = g_uri_escape_string(m->message_id,
+		    "!$&()*+,;=:@", FALSE);
+		g_autofree char *url = archived ? g_strdup(m->archived_at)
+		    : g_strdup_printf("mid:%s", id);
+
+		json_builder_begin_object(b);
+		model_add_string(b, "url", url);
+		model_add_bool(b, "archived", archived);
+		model_add_string(b, "message_id", m->message_id);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	model_add_int(b, "more_links", thread->messages->len - shown);
+	model_add_bool(b, "has_more_links", thread->messages->len > shown);
 }
 
 static void

@@ -9,6 +9,7 @@
 #include "secret.h"
 #include "smtp_send.h"
 #include "store_draft.h"
+#include "when.h"
 
 #define OUTBOX_FIRST_RETRY 60	/* seconds */
 
@@ -316,14 +317,12 @@ outbox_deliver(struct outbox *outbox, gint64 now,
 	g_autoptr(GPtrArray) queued = NULL;
 
 	memset(report, 0, sizeof(*report));
-	if (!outbox_copy_pending(outbox, report, error))
-		return false;
-	if (outbox->config->smtp.url == NULL)
-		return true;
-	queued = store_drafts_by_state(outbox->store, "queued", error);
-	if (queued == NULL)
-		return false;
-	for (guint i = 0; i < queued->len; i++) {
+	if (outbox->config->smtp.url != NULL) {
+		queued = store_drafts_by_state(outbox->store, "queued", error);
+		if (queued == NULL)
+			return false;
+	}
+	for (guint i = 0; queued != NULL && i < queued->len; i++) {
 		struct store_draft *draft = g_ptr_array_index(queued, i);
 
 		if (draft->next_attempt > now)
@@ -331,7 +330,9 @@ outbox_deliver(struct outbox *outbox, gint64 now,
 		if (!outbox_send_one(outbox, draft, now, report, error))
 			return false;
 	}
-	return true;
+	/* The copies after the mail: an IMAP server that is down or slow to
+	 * time out must not hold up the Liaison's mail. */
+	return outbox_copy_pending(outbox, report, error);
 }
 
 bool
@@ -381,7 +382,7 @@ outbox_recover_one(struct outbox *outbox, struct store_draft *draft,
 		return outbox_save(outbox, draft, "queued", draft->last_error,
 		    error);
 	if (strcmp(draft->state, "accepted") == 0) {
-		draft->sent_at = g_get_real_time() / G_USEC_PER_SEC;
+		draft->sent_at = when_now();
 		return outbox_save(outbox, draft, "sent", NULL, error);
 	}
 	if (!outbox_arrived(outbox, draft, &found, error))
@@ -389,7 +390,7 @@ outbox_recover_one(struct outbox *outbox, struct store_draft *draft,
 	if (found) {
 		log_info("draft %" G_GINT64_FORMAT " <%s>: found delivered "
 		    "after a crash", draft->id, draft->message_id);
-		draft->sent_at = g_get_real_time() / G_USEC_PER_SEC;
+		draft->sent_at = when_now();
 		return outbox_save(outbox, draft, "sent", NULL, error);
 	}
 	log_warn("draft %" G_GINT64_FORMAT " <%s>: interrupted while the "
@@ -440,8 +441,17 @@ outbox_resend(struct outbox *outbox, gint64 id, GError **error)
 			    "uncertain drafts can be resent", id, draft->state);
 			return false;
 		}
+		/* A deliberate resend tries again whoever refused it, and
+		 * never those who have it. */
 		draft->next_attempt = 0;
-		return outbox_save(outbox, draft, "queued", NULL, error);
+		if (!store_begin(outbox->store, error))
+			return false;
+		if (!store_draft_forget_refusals(outbox->store, id, error) ||
+		    !outbox_save(outbox, draft, "queued", NULL, error)) {
+			store_rollback(outbox->store);
+			return false;
+		}
+		return store_commit(outbox->store, error);
 	}
 	g_set_error(error, LB_ERROR, LB_ERROR_INPUT,
 	    "no draft %" G_GINT64_FORMAT, id);

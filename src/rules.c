@@ -65,6 +65,7 @@ rule_free(gpointer data)
 	g_free(rule->needle);
 	if (rule->regex != NULL)
 		g_regex_unref(rule->regex);
+	rules_prefilter_clear(&rule->prefilter);
 	g_free(rule->kind);
 	g_free(rule);
 }
@@ -76,6 +77,7 @@ redaction_free(gpointer data)
 
 	if (redaction->start != NULL)
 		g_regex_unref(redaction->start);
+	rules_prefilter_clear(&redaction->prefilter);
 	if (redaction->end != NULL)
 		g_regex_unref(redaction->end);
 	g_free(redaction);
@@ -88,6 +90,8 @@ rules_free(struct ruleset *ruleset)
 		return;
 	g_free(ruleset->path);
 	g_ptr_array_unref(ruleset->rules);
+	g_ptr_array_unref(ruleset->literals);
+	rules_scanner_free(ruleset->scanner);
 	g_ptr_array_unref(ruleset->redactions);
 	g_free(ruleset);
 }
@@ -322,7 +326,7 @@ prepare_pattern(struct rules_parser *parser, struct rule *rule)
 		}
 		/* With "case", only white space is normalized. */
 		rule->needle = rules_fold(trimmed, strlen(trimmed),
-		    rule->case_sensitive, &rule->needle_len);
+		    rule->case_sensitive, &rule->needle_len, NULL);
 		return true;
 	case RULE_MATCH_REGEX:
 		if (!rule->case_sensitive)
@@ -334,6 +338,7 @@ prepare_pattern(struct rules_parser *parser, struct rule *rule)
 			    rule->pattern, regex_error->message);
 			return false;
 		}
+		rules_literals(spaced, &rule->prefilter);
 		return true;
 	}
 	g_assert_not_reached();
@@ -494,6 +499,8 @@ parse_redact_section(struct rules_parser *parser, int argc, char **argv)
 	redaction = g_new0(struct rules_redaction, 1);
 	redaction->line = parser->line;
 	redaction->start = compile_section_regex(parser, argv[1]);
+	if (redaction->start != NULL)
+		rules_literals(argv[1], &redaction->prefilter);
 	if (redaction->start != NULL && argc == 3)
 		redaction->end = compile_section_regex(parser, argv[2]);
 	if (redaction->start == NULL || (argc == 3 && redaction->end == NULL)) {
@@ -544,11 +551,69 @@ ruleset_new(const char *name)
 
 	ruleset->path = g_strdup(name);
 	ruleset->rules = g_ptr_array_new_with_free_func(rule_free);
+	ruleset->literals = g_ptr_array_new_with_free_func(g_free);
 	ruleset->redactions = g_ptr_array_new_with_free_func(redaction_free);
 	for (size_t i = 0; i < CATEGORY_COUNT; i++)
 		ruleset->thresholds[i] = RULES_DEFAULT_THRESHOLD;
 	ruleset->breaking_threshold = RULES_BREAKING_OFF;
 	return ruleset;
+}
+
+/* The id of literal in ruleset->literals, added if new. */
+static guint
+literal_id(struct ruleset *ruleset, GHashTable *ids, const char *literal)
+{
+	gpointer found;
+
+	if (g_hash_table_lookup_extended(ids, literal, NULL, &found))
+		return GPOINTER_TO_UINT(found);
+	g_ptr_array_add(ruleset->literals, g_strdup(literal));
+	g_hash_table_insert(ids, g_ptr_array_index(ruleset->literals,
+	    ruleset->literals->len - 1),
+	    GUINT_TO_POINTER(ruleset->literals->len - 1));
+	return ruleset->literals->len - 1;
+}
+
+static void
+set_ids(struct ruleset *ruleset, GHashTable *ids,
+    struct rules_prefilter *prefilter)
+{
+	if (prefilter->literals == NULL)
+		return;
+	prefilter->ids = g_new(guint, g_strv_length(prefilter->literals));
+	for (guint j = 0; prefilter->literals[j] != NULL; j++)
+		prefilter->ids[j] = literal_id(ruleset, ids,
+		    prefilter->literals[j]);
+}
+
+/* Every needle (lower-cased: presence in the folded text is a necessary
+ * condition even for "case" rules) and every prefilter literal gets an
+ * id; one automaton then finds them all in a field at once. */
+static void
+build_scanner(struct ruleset *ruleset)
+{
+	GHashTable *ids = g_hash_table_new(g_str_hash, g_str_equal);
+
+	for (guint i = 0; i < ruleset->rules->len; i++) {
+		struct rule *rule = g_ptr_array_index(ruleset->rules, i);
+
+		if (rule->match != RULE_MATCH_REGEX) {
+			g_autofree char *lower = rules_fold(rule->needle,
+			    rule->needle_len, false, NULL, NULL);
+
+			rule->needle_id = literal_id(ruleset, ids, lower);
+		} else {
+			set_ids(ruleset, ids, &rule->prefilter);
+		}
+	}
+	for (guint i = 0; i < ruleset->redactions->len; i++) {
+		struct rules_redaction *redaction =
+		    g_ptr_array_index(ruleset->redactions, i);
+
+		set_ids(ruleset, ids, &redaction->prefilter);
+	}
+	g_hash_table_unref(ids);
+	ruleset->scanner = rules_scanner_new(ruleset->literals);
 }
 
 struct ruleset *
@@ -589,8 +654,10 @@ rules_parse(const char *name, const char *text, GError **error)
 		return NULL;
 	}
 	g_string_free(parser.errors, TRUE);
-	log_debug(LOG_AREA_CLASSIFY, "%s: %u rules, %u redactions", name,
-	    parser.ruleset->rules->len, parser.ruleset->redactions->len);
+	build_scanner(parser.ruleset);
+	log_debug(LOG_AREA_CLASSIFY, "%s: %u rules, %u literals, %u "
+	    "redactions", name, parser.ruleset->rules->len,
+	    parser.ruleset->literals->len, parser.ruleset->redactions->len);
 	return parser.ruleset;
 }
 

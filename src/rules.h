@@ -45,6 +45,16 @@ enum rule_match {
 	RULE_MATCH_REGEX,	/* PCRE through GRegex */
 };
 
+/* Literals a regex cannot match without: every match contains one
+ * literal of each group. Lower case, as in folded text. */
+struct rules_prefilter {
+	char **literals;		/* NULL-terminated; NULL: no prefilter */
+	guint *group;			/* group of each literal */
+	guint groups;			/* 1..4 */
+	guint *ids;			/* each literal's id in
+					   ruleset->literals */
+};
+
 /* One line of the rules file. All strings are owned by the rule. */
 struct rule {
 	char *name;
@@ -59,6 +69,9 @@ struct rule {
 					   the text will be (see rules_fold) */
 	size_t needle_len;
 	GRegex *regex;			/* regex: compiled once, at load */
+	struct rules_prefilter prefilter; /* regex: see rules_literals */
+	guint needle_id;		/* word, phrase: id of the needle,
+					   lower-cased, in ruleset->literals */
 	bool case_sensitive;		/* option "case" */
 	bool breaking;			/* option "breaking" */
 	char *kind;			/* option "kind=LABEL", or NULL */
@@ -68,13 +81,20 @@ struct rule {
 /* redact-section START [END]: both patterns compiled, case-sensitive. */
 struct rules_redaction {
 	GRegex *start;
+	struct rules_prefilter prefilter;	/* for start */
 	GRegex *end;			/* NULL: the section runs to the end */
 	unsigned line;
 };
 
+struct rules_scanner;
+
 struct ruleset {
 	char *path;			/* name used in messages */
 	GPtrArray *rules;		/* struct rule, in file order */
+	GPtrArray *literals;		/* every distinct needle and prefilter
+					   literal; the index is the id */
+	struct rules_scanner *scanner;	/* finds them all in one pass, or
+					   NULL (too many: memmem each) */
 	int thresholds[CATEGORY_COUNT];	/* [CATEGORY_NONE] unused */
 	int breaking_threshold;		/* RULES_BREAKING_OFF when unset */
 	GPtrArray *redactions;		/* struct rules_redaction */
@@ -115,9 +135,10 @@ struct rules_text {
 	size_t folded_len;
 	char *spaced;		/* the same with case kept, for "case" */
 	size_t spaced_len;
-	char *valid;		/* text repaired to UTF-8 for GRegex, or NULL
-				   when text already is */
-	bool prepared_valid;
+	char *subject;		/* what regexes run on: rules_regex_subject */
+	size_t subject_len;
+	bool known_valid;	/* folding found text valid UTF-8 */
+	guint8 *present;	/* bit per ruleset literal found in folded */
 };
 
 /* string may be NULL (an absent field: nothing matches); len < 0 means
@@ -130,29 +151,72 @@ void rules_text_init_owned(struct rules_text *text, char *string,
     size_t max);
 void rules_text_clear(struct rules_text *text);
 
-/* Does rule's pattern occur in text (where is not looked at)? */
-bool rules_match_text(const struct rule *rule, struct rules_text *text);
+/* Does rule (one of ruleset's) match text? rule->where is not looked
+ * at. */
+bool rules_match_text(const struct ruleset *ruleset, const struct rule *rule,
+    struct rules_text *text);
 
 /* The fields of one message, each prepared when a rule first needs it.
- * Borrows the message, which must outlive it and not change meanwhile. */
+ * Borrows the ruleset and the message, which must outlive it and not
+ * change meanwhile. */
 struct rules_fields {
+	const struct ruleset *ruleset;
 	const struct message *message;
 	struct rules_text field[RULE_WHERE_COUNT];	/* HEADER, ANY unused */
 	bool ready[RULE_WHERE_COUNT];
 };
 
 void rules_fields_init(struct rules_fields *fields,
-    const struct message *message);
+    const struct ruleset *ruleset, const struct message *message);
 void rules_fields_clear(struct rules_fields *fields);
 
-/* Does rule fire on the message? */
+/* Does rule, one of fields->ruleset's, fire on the message? */
 bool rules_fires(const struct rule *rule, struct rules_fields *fields);
 
-/* text as word and phrase rules see it: every run of white space one
- * space and, unless keep_case, lower case (ASCII fast path, Unicode case
- * folding when there is valid non-ASCII text). Caller frees; *out_len, if
- * given, is its length. */
-char *rules_fold(const char *text, size_t len, bool keep_case,
+/* Does field where (subject, body, own, from, list-id or to) of the
+ * message pass a prefilter of the ruleset's (its ids set: a rule's or a
+ * redaction's)? False when the field is absent. */
+bool rules_fields_passes(struct rules_fields *fields, enum rule_where where,
+    const struct rules_prefilter *prefilter);
+
+/* Fills prefilter for a regex pattern (as compiled): lower-case strings
+ * in groups (at most 4) such that every text the pattern matches, once
+ * folded, contains a string of each group. False, and prefilter left
+ * empty, when nothing useful is known. rules_literal.c. */
+bool rules_literals(const char *pattern, struct rules_prefilter *prefilter);
+void rules_prefilter_clear(struct rules_prefilter *prefilter);
+/* Does folded text (rules_fold) pass the prefilter? memmem per literal. */
+bool rules_prefilter_passes(const struct rules_prefilter *prefilter,
+    const char *folded, size_t len);
+
+/* An Aho-Corasick automaton over literals (NUL-terminated, non-empty);
+ * literal i is reported as bit i. NULL when there are too many to make a
+ * compact table. rules_scan.c. */
+struct rules_scanner *rules_scanner_new(GPtrArray *literals);
+void rules_scanner_free(struct rules_scanner *scanner);
+/* Bytes of the bit set rules_scanner_scan fills. */
+gsize rules_scanner_bits_size(const struct rules_scanner *scanner);
+/* Sets in bits exactly the literals that occur in text. */
+void rules_scanner_scan(const struct rules_scanner *scanner,
+    const char *text, size_t len, guint8 *bits);
+/* rules_fold (not keeping case) and rules_scanner_scan of the result, in
+ * one pass. */
+char *rules_fold_scan(const struct rules_scanner *scanner, const char *text,
+    size_t len, size_t *out_len, bool *valid, guint8 *bits);
+
+/* A copy of text for GRegex: repaired to UTF-8 unless known_valid says it
+ * is, and followed by zero padding, because PCRE's JIT reads whole
+ * vectors past the end (harmless, but memcheck rightly complains about
+ * reads beyond an allocation). Caller frees. */
+char *rules_regex_subject(const char *text, size_t len, bool known_valid,
     size_t *out_len);
+
+/* text as word and phrase rules and prefilters see it (rules_scan.c): every run of white
+ * space (all that PCRE's \s matches) one space, none at the ends, and
+ * unless keep_case lower case (per character; long s as s). Bytes that are
+ * not UTF-8 are kept as they are. Caller frees; *out_len, if given, is its
+ * length; *valid, if given, whether text was valid UTF-8. */
+char *rules_fold(const char *text, size_t len, bool keep_case,
+    size_t *out_len, bool *valid);
 
 #endif

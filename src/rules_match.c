@@ -1,9 +1,10 @@
 /* rules_match.c: does one rule fire on one message? Each field is folded
- * at most once per message, and word and phrase rules are plain memmem()
- * searches in the folded text with a whole-word check around each hit:
- * classification must keep up with a mailing list archive being
- * re-ingested, not just with live mail. */
-#define _GNU_SOURCE		/* memmem */
+ * and scanned for all the ruleset's literals once, on first use
+ * (rules_scan.c). A word or phrase rule whose needle is not there is done;
+ * otherwise memmem() finds it and a whole-word check confirms it. A regex
+ * only runs when its prefilter (rules_literal.c) passes. Classification
+ * must keep up with a mailing list archive being re-ingested, not just
+ * with live mail. */
 #include <string.h>
 
 #include "rules.h"
@@ -21,41 +22,6 @@ cut_length(const char *string, size_t len, size_t max)
 	while (n > 0 && ((unsigned char)string[n] & 0xc0) == 0x80)
 		n--;
 	return n;
-}
-
-char *
-rules_fold(const char *text, size_t len, bool keep_case, size_t *out_len)
-{
-	char *out = g_malloc(len + 1);
-	bool ascii = true;
-	bool space = false;
-	size_t n = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)text[i];
-
-		if (g_ascii_isspace(c)) {
-			space = true;
-			continue;
-		}
-		if (space && n > 0)
-			out[n++] = ' ';
-		space = false;
-		if (c >= 0x80)
-			ascii = false;
-		out[n++] = keep_case ? (char)c : g_ascii_tolower(c);
-	}
-	out[n] = '\0';
-	if (!ascii && !keep_case && g_utf8_validate_len(out, n, NULL)) {
-		char *folded = g_utf8_casefold(out, (gssize)n);
-
-		g_free(out);
-		out = folded;
-		n = strlen(out);
-	}
-	if (out_len != NULL)
-		*out_len = n;
-	return out;
 }
 
 /* Letters, digits and '_' make words; so do non-ASCII letters and marks.
@@ -151,56 +117,144 @@ rules_text_clear(struct rules_text *text)
 	g_free(text->owned);
 	g_free(text->folded);
 	g_free(text->spaced);
-	g_free(text->valid);
+	g_free(text->subject);
+	g_free(text->present);
 	memset(text, 0, sizeof(*text));
 }
 
-/* GRegex must not see invalid UTF-8; repair a copy once if needed. */
+/* Zero bytes after a regex subject: more than PCRE's widest vector. */
+#define REGEX_PAD 64
+
+char *
+rules_regex_subject(const char *text, size_t len, bool known_valid,
+    size_t *out_len)
+{
+	g_autofree char *repaired = NULL;
+	char *subject;
+
+	if (!known_valid && !g_utf8_validate_len(text, len, NULL)) {
+		repaired = g_utf8_make_valid(text, (gssize)len);
+		text = repaired;
+		len = strlen(repaired);
+	}
+	subject = g_malloc0(len + REGEX_PAD);
+	memcpy(subject, text, len);
+	*out_len = len;
+	return subject;
+}
+
 static bool
 match_regex(const struct rule *rule, struct rules_text *text)
 {
-	const char *subject = text->text;
-	size_t len = text->len;
+	if (text->subject == NULL)
+		text->subject = rules_regex_subject(text->text, text->len,
+		    text->known_valid, &text->subject_len);
+	return g_regex_match_full(rule->regex, text->subject,
+	    (gssize)text->subject_len, 0, 0, NULL, NULL);
+}
 
-	if (!text->prepared_valid) {
-		if (!g_utf8_validate_len(text->text, text->len, NULL))
-			text->valid = g_utf8_make_valid(text->text,
-			    (gssize)text->len);
-		text->prepared_valid = true;
+/* Folding looks at every character anyway, so it settles validity. */
+static const char *
+folded(struct rules_text *text)
+{
+	bool valid;
+
+	if (text->folded == NULL) {
+		text->folded = rules_fold(text->text, text->len, false,
+		    &text->folded_len, &valid);
+		text->known_valid = valid;
 	}
-	if (text->valid != NULL) {
-		subject = text->valid;
-		len = strlen(subject);
+	return text->folded;
+}
+
+/* The literals the ruleset's scanner finds in text. Folding and scanning
+ * go together in one pass when nothing was folded yet. */
+static const guint8 *
+present(const struct ruleset *ruleset, struct rules_text *text)
+{
+	bool valid;
+
+	if (text->present != NULL)
+		return text->present;
+	text->present = g_malloc(rules_scanner_bits_size(ruleset->scanner));
+	if (text->folded == NULL) {
+		text->folded = rules_fold_scan(ruleset->scanner, text->text,
+		    text->len, &text->folded_len, &valid, text->present);
+		text->known_valid = valid;
+	} else {
+		rules_scanner_scan(ruleset->scanner, text->folded,
+		    text->folded_len, text->present);
 	}
-	return g_regex_match_full(rule->regex, subject, (gssize)len, 0, 0,
-	    NULL, NULL);
+	return text->present;
+}
+
+static bool
+prefilter_passes(const struct ruleset *ruleset,
+    const struct rules_prefilter *prefilter, struct rules_text *text)
+{
+	const guint8 *bits;
+	guint found = 0;
+
+	if (prefilter->literals == NULL)
+		return true;
+	if (ruleset->scanner == NULL || prefilter->ids == NULL)
+		return rules_prefilter_passes(prefilter, folded(text),
+		    text->folded_len);
+	bits = present(ruleset, text);
+	for (guint i = 0; prefilter->literals[i] != NULL; i++) {
+		guint id = prefilter->ids[i];
+
+		if (bits[id / 8] & (1u << id % 8))
+			found |= 1u << prefilter->group[i];
+	}
+	return found == (1u << prefilter->groups) - 1;
+}
+
+/* Can rule match at all, judging by the literals in the text? */
+static bool
+literals_present(const struct ruleset *ruleset, const struct rule *rule,
+    struct rules_text *text)
+{
+	const guint8 *bits;
+
+	if (rule->match == RULE_MATCH_REGEX)
+		return prefilter_passes(ruleset, &rule->prefilter, text);
+	if (ruleset->scanner == NULL)
+		return true;		/* find_whole will look */
+	bits = present(ruleset, text);
+	return bits[rule->needle_id / 8] & (1u << rule->needle_id % 8);
 }
 
 bool
-rules_match_text(const struct rule *rule, struct rules_text *text)
+rules_match_text(const struct ruleset *ruleset, const struct rule *rule,
+    struct rules_text *text)
 {
+	const char *haystack;
+
 	if (text->text == NULL)
+		return false;
+	if (!literals_present(ruleset, rule, text))
 		return false;
 	if (rule->match == RULE_MATCH_REGEX)
 		return match_regex(rule, text);
 	if (rule->case_sensitive) {
 		if (text->spaced == NULL)
 			text->spaced = rules_fold(text->text, text->len, true,
-			    &text->spaced_len);
+			    &text->spaced_len, NULL);
 		return find_whole(text->spaced, text->spaced_len,
 		    rule->needle, rule->needle_len);
 	}
-	if (text->folded == NULL)
-		text->folded = rules_fold(text->text, text->len, false,
-		    &text->folded_len);
-	return find_whole(text->folded, text->folded_len, rule->needle,
+	haystack = folded(text);	/* sets folded_len */
+	return find_whole(haystack, text->folded_len, rule->needle,
 	    rule->needle_len);
 }
 
 void
-rules_fields_init(struct rules_fields *fields, const struct message *message)
+rules_fields_init(struct rules_fields *fields, const struct ruleset *ruleset,
+    const struct message *message)
 {
 	memset(fields, 0, sizeof(*fields));
+	fields->ruleset = ruleset;
 	fields->message = message;
 }
 
@@ -273,7 +327,8 @@ get_field(struct rules_fields *fields, enum rule_where where)
 /* Every header of that name, one per line; header rules are few, so this
  * is built per rule rather than cached. */
 static bool
-fires_on_header(const struct rule *rule, const struct message *message)
+fires_on_header(const struct ruleset *ruleset, const struct rule *rule,
+    const struct message *message)
 {
 	struct rules_text text;
 	GString *values = NULL;
@@ -296,7 +351,7 @@ fires_on_header(const struct rule *rule, const struct message *message)
 		return false;
 	rules_text_init_owned(&text, g_string_free(values, FALSE),
 	    RULES_SCAN_MAX);
-	fired = rules_match_text(rule, &text);
+	fired = rules_match_text(ruleset, rule, &text);
 	rules_text_clear(&text);
 	return fired;
 }
@@ -306,12 +361,24 @@ rules_fires(const struct rule *rule, struct rules_fields *fields)
 {
 	switch (rule->where) {
 	case RULE_WHERE_HEADER:
-		return fires_on_header(rule, fields->message);
+		return fires_on_header(fields->ruleset, rule, fields->message);
 	case RULE_WHERE_ANY:
-		return rules_match_text(rule,
+		return rules_match_text(fields->ruleset, rule,
 		    get_field(fields, RULE_WHERE_SUBJECT)) ||
-		    rules_match_text(rule, get_field(fields, RULE_WHERE_BODY));
+		    rules_match_text(fields->ruleset, rule,
+		    get_field(fields, RULE_WHERE_BODY));
 	default:
-		return rules_match_text(rule, get_field(fields, rule->where));
+		return rules_match_text(fields->ruleset, rule,
+		    get_field(fields, rule->where));
 	}
+}
+
+bool
+rules_fields_passes(struct rules_fields *fields, enum rule_where where,
+    const struct rules_prefilter *prefilter)
+{
+	struct rules_text *text = get_field(fields, where);
+
+	return text->text != NULL &&
+	    prefilter_passes(fields->ruleset, prefilter, text);
 }

@@ -15,6 +15,12 @@ struct raw_message {
 	char *where;		/* "path", "path:line", "INBOX uid 42" */
 };
 
+/* Standard input is read whole before parsing; past this it is refused
+ * (LB_ERROR_INPUT) rather than read until memory runs out. Mail systems
+ * cap messages far below it (Postfix: 10 MB by default). Files, mboxes
+ * and Maildirs are bounded by their size on disk. */
+#define SOURCE_STDIN_MAX (256u * 1024 * 1024)
+
 enum source_next {
 	SOURCE_MESSAGE,		/* *message set */
 	SOURCE_DONE,		/* no more messages */
@@ -45,6 +51,12 @@ extern const struct source_ops source_mbox_ops;
 extern const struct source_ops source_maildir_ops;
 extern const struct source_ops source_file_ops;
 extern const struct source_ops source_stdin_ops;
+
+/* Reads fd to its end or to SOURCE_STDIN_MAX bytes (then *complete is
+ * false, error says so, and the returned buffer also holds the bytes read
+ * past the limit, so a caller can pass everything on). NULL on a read
+ * error. */
+GByteArray *source_read_fd(int fd, bool *complete, GError **error);
 
 /* ops->open with the origin set to "<ops->name>:<arg>". NULL on error. */
 struct source *source_open(const struct source_ops *ops, const char *arg,

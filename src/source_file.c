@@ -20,15 +20,19 @@ file_open(struct source *source, const char *path, GError **error)
 	return true;
 }
 
-/* Reads all of fd: a pipe from an MDA must be drained to the end. */
-static GBytes *
-file_read_fd(int fd, GError **error)
+/* Reads fd to its end, or to SOURCE_STDIN_MAX bytes: a pipe from an MDA
+ * must be drained. *complete is false when the limit stopped it; the
+ * bytes read so far are returned either way (NULL on a read error). */
+GByteArray *
+source_read_fd(int fd, bool *complete, GError **error)
 {
 	GByteArray *buffer = g_byte_array_sized_new(64 * 1024);
 	guint8 chunk[64 * 1024];
 
+	*complete = true;
 	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
+		size_t room = SOURCE_STDIN_MAX - buffer->len;
+		ssize_t n = read(fd, chunk, MIN(sizeof(chunk), room + 1));
 
 		if (n == 0)
 			break;
@@ -40,9 +44,19 @@ file_read_fd(int fd, GError **error)
 			g_byte_array_unref(buffer);
 			return NULL;
 		}
+		if ((size_t)n > room) {
+			g_byte_array_append(buffer, chunk, (guint)room);
+			*complete = false;
+			g_set_error(error, LB_ERROR, LB_ERROR_INPUT,
+			    "stdin: message larger than %u MB refused",
+			    SOURCE_STDIN_MAX / (1024 * 1024));
+			/* The byte past the limit is the caller's too. */
+			g_byte_array_append(buffer, chunk + room, (guint)(n - room));
+			return buffer;
+		}
 		g_byte_array_append(buffer, chunk, (guint)n);
 	}
-	return g_byte_array_free_to_bytes(buffer);
+	return buffer;
 }
 
 static enum source_next
@@ -58,9 +72,17 @@ file_next(struct source *source, struct raw_message **out, GError **error)
 		return SOURCE_DONE;
 	state->done = true;
 	if (state->path == NULL) {
-		bytes = file_read_fd(STDIN_FILENO, error);
-		if (bytes == NULL)
+		bool complete;
+		GByteArray *buffer = source_read_fd(STDIN_FILENO, &complete,
+		    error);
+
+		if (buffer == NULL)
 			return SOURCE_ERROR;
+		if (!complete) {
+			g_byte_array_unref(buffer);
+			return SOURCE_ERROR;
+		}
+		bytes = g_byte_array_free_to_bytes(buffer);
 		*out = raw_message_new(bytes, 0, g_strdup("-"));
 		return SOURCE_MESSAGE;
 	}

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "error.h"
+#include "log.h"
 #include "source.h"
 
 struct maildir_state {
@@ -77,9 +78,16 @@ maildir_next(struct source *source, struct raw_message **out, GError **error)
 	char *data;
 	gsize len;
 	struct stat st;
+	bool found;
 
 	while (state->next < state->files->len) {
 		path = g_ptr_array_index(state->files, state->next++);
+		found = stat(path, &st) == 0;
+		/* A FIFO would block the read forever, a device never end. */
+		if (found && !S_ISREG(st.st_mode)) {
+			log_warn("%s: not a regular file, skipped", path);
+			continue;
+		}
 		if (!g_file_get_contents(path, &data, &len, &local)) {
 			/* Delivered-then-moved by the MUA meanwhile: gone
 			 * from here, still in the Maildir under another
@@ -94,7 +102,7 @@ maildir_next(struct source *source, struct raw_message **out, GError **error)
 			return SOURCE_ERROR;
 		}
 		*out = raw_message_new(g_bytes_new_take(data, len),
-		    stat(path, &st) == 0 ? (gint64)st.st_mtime : 0,
+		    found ? (gint64)st.st_mtime : 0,
 		    g_strdup(path));
 		return SOURCE_MESSAGE;
 	}

@@ -1,4 +1,6 @@
 /* source_mbox.c: messages from an mbox file, memory-mapped. */
+#include <sys/mman.h>
+
 #include "error.h"
 #include "mbox.h"
 #include "source.h"
@@ -10,8 +12,12 @@ struct mbox_state {
 	size_t len;
 	size_t offset;
 	size_t line;
+	size_t dropped;		/* pages before this are out of our RSS */
 	char *path;
 };
+
+/* Give pages back in steps this large (a multiple of any page size). */
+#define MBOX_DROP_STEP (8u << 20)
 
 static bool
 mbox_open(struct source *source, const char *path, GError **error)
@@ -33,7 +39,27 @@ mbox_open(struct source *source, const char *path, GError **error)
 	state->line = 1;
 	state->path = g_strdup(path);
 	source->state = state;
+	/* Read once, front to back: ask for eager readahead. */
+	if (state->len > 0)
+		madvise((void *)state->data, state->len, MADV_SEQUENTIAL);
 	return true;
+}
+
+/* A mapped page stays in our RSS once read, so a large mbox would end up
+ * resident as a whole. Pages before offset are done with: drop them. A
+ * slice of an earlier message that a caller still holds stays valid: the
+ * mapping is private and never written, so touching it again reads the
+ * same bytes back from the file. */
+static void
+mbox_drop_behind(struct mbox_state *state, size_t offset)
+{
+	size_t end = offset / MBOX_DROP_STEP * MBOX_DROP_STEP;
+
+	if (end <= state->dropped)
+		return;
+	madvise((char *)state->data + state->dropped, end - state->dropped,
+	    MADV_DONTNEED);
+	state->dropped = end;
 }
 
 static enum source_next
@@ -44,6 +70,7 @@ mbox_next_message(struct source *source, struct raw_message **out,
 	struct mbox_span span;
 	GBytes *bytes;
 
+	mbox_drop_behind(state, state->offset);
 	if (!mbox_next(state->data, state->len, &state->offset, &state->line,
 	    &span))
 		return SOURCE_DONE;

@@ -1,6 +1,7 @@
 /* store.c: schema, migrations, messages and IMAP sync state. */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -145,14 +146,39 @@ store_error_code(int rc)
 	}
 }
 
+/* SQLite says "disk I/O error" for a full disk and "unable to open" for
+ * a read-only one; the system's errno tells the admin which. 0: none. */
+static int
+store_os_error(struct store *store, int primary)
+{
+	g_autofree char *dir = g_path_get_dirname(store->path);
+
+	if (primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY) {
+		/* SQLite's last errno is that of its read-only retry. */
+		if (access(store->path, W_OK) != 0 && errno != ENOENT)
+			return errno;
+		return access(dir, W_OK) != 0 ? errno : 0;
+	}
+	if ((primary == SQLITE_IOERR || primary == SQLITE_FULL) &&
+	    store->db != NULL)
+		return sqlite3_system_errno(store->db);
+	return 0;
+}
+
 bool
 store_fail(struct store *store, int rc, const char *what, GError **error)
 {
 	const char *detail = store->db ? sqlite3_errmsg(store->db)
 				       : sqlite3_errstr(rc);
+	int os_error = store_os_error(store, rc & 0xff);
 
-	g_set_error(error, LB_ERROR, store_error_code(rc), "store %s: %s: %s",
-	    store->path, what, detail);
+	if (os_error != 0)
+		g_set_error(error, LB_ERROR, store_error_code(rc),
+		    "store %s: %s: %s (%s)", store->path, what, detail,
+		    g_strerror(os_error));
+	else
+		g_set_error(error, LB_ERROR, store_error_code(rc),
+		    "store %s: %s: %s", store->path, what, detail);
 	return false;
 }
 
@@ -292,6 +318,16 @@ void
 store_set_busy_timeout(struct store *store, int seconds)
 {
 	sqlite3_busy_timeout(store->db, seconds * 1000);
+}
+
+void
+store_set_cache_size(struct store *store, int kib)
+{
+	g_autofree char *sql = g_strdup_printf("PRAGMA cache_size = %d",
+	    kib > 0 ? -kib : -2000);
+
+	/* Only fails on a closed connection; the size is a hint anyway. */
+	sqlite3_exec(store->db, sql, NULL, NULL, NULL);
 }
 
 const char *

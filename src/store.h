@@ -26,6 +26,10 @@ struct store *store_open(const char *path, GError **error);
 void store_close(struct store *store);
 /* How long a write waits for another process (default 10 s). */
 void store_set_busy_timeout(struct store *store, int seconds);
+/* SQLite's page cache for this connection, in KiB; 0: SQLite's default
+ * (2 MiB). A bulk load wants more: the indexes' pages then stay cached
+ * instead of being read back and rewritten for every batch. */
+void store_set_cache_size(struct store *store, int kib);
 const char *store_path(const struct store *store);
 
 /* Transactions. store_begin takes the write lock at once (BEGIN

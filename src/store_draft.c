@@ -253,6 +253,18 @@ store_draft_set_recipient(struct store *store, gint64 id,
 	return store_draft_step(store, stmt, "recording a recipient", error);
 }
 
+bool
+store_draft_forget_refusals(struct store *store, gint64 id, GError **error)
+{
+	sqlite3_stmt *stmt;
+
+	if (!store_draft_prepare(store, "DELETE FROM draft_recipients WHERE"
+	    " draft = ?1 AND state != 'accepted'", &stmt, error))
+		return false;
+	sqlite3_bind_int64(stmt, 1, id);
+	return store_draft_step(store, stmt, "forgetting refusals", error);
+}
+
 GHashTable *
 store_draft_recipients(struct store *store, gint64 id, GError **error)
 {

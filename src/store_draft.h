@@ -59,6 +59,10 @@ bool store_draft_set_imap_state(struct store *store, gint64 id,
 bool store_draft_set_recipient(struct store *store, gint64 id,
     const char *recipient, const char *state, const char *reply,
     GError **error);
+/* Forgets every recipient of the draft that has not accepted it, so the
+ * next attempt tries them again. */
+bool store_draft_forget_refusals(struct store *store, gint64 id,
+    GError **error);
 /* recipient -> state of every recipient recorded for the draft. */
 GHashTable *store_draft_recipients(struct store *store, gint64 id,
     GError **error);

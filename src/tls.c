@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include <gnutls/gnutls.h>
-#include <gnutls/x509.h>
 
 #include "error.h"
 #include "log.h"

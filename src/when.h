@@ -13,4 +13,11 @@
 bool when_parse(const char *text, GTimeZone *zone, gint64 now, gint64 *out,
     GError **error);
 
+/* The current time, UTC seconds: what commands and the daemon call "now".
+ * Test-only hook, like LIAISONBOT_CRASH_AT: with LIAISONBOT_NOW=<epoch> in
+ * the environment the clock reads that moment on first use and runs on
+ * from there, so a test can put a command or the daemon just before a
+ * scheduled digest or past a retry time. Not for production use. */
+gint64 when_now(void);
+
 #endif

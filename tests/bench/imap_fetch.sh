@@ -10,73 +10,47 @@ count=${1:-10000}
 batch=${2:-1000}
 . tests/lib/dovecot.sh
 . tests/lib/messages.sh
+. tests/lib/mbsync.sh
 
 [ -x "$probe" ] || { echo "build $probe first (make unit-tests)"; exit 1; }
 trap 'dovecot_stop' EXIT
+trap 'exit 1' INT TERM HUP
 dovecot_start
 messages_generate "$DOVECOT_DIR/gen" "$count"
 dovecot_import INBOX "$DOVECOT_DIR/gen" || exit 1
 echo "# $count messages, $(du -sk "$DOVECOT_DIR/gen" | cut -f1) KiB"
 
+# Wall-clock seconds of a command, and its own CPU seconds (user + system)
+# when GNU time is there: on a busy machine CPU is the steadier figure.
 seconds()
 {
+	timer=
+	[ -x /usr/bin/time ] && timer="/usr/bin/time -o $DOVECOT_DIR/cpu -f %U+%S"
 	start=$(date +%s.%N)
-	"$@" >"$DOVECOT_DIR/bench.out" 2>&1 || { cat "$DOVECOT_DIR/bench.out"; exit 1; }
-	echo "$(date +%s.%N) - $start" | bc
+	$timer "$@" >"$DOVECOT_DIR/bench.out" 2>&1 ||
+		{ cat "$DOVECOT_DIR/bench.out"; exit 1; }
+	wall=$(echo "$(date +%s.%N) - $start" | bc)
+	if [ -n "$timer" ]; then
+		echo "$wall s wall, $(bc <"$DOVECOT_DIR/cpu") s cpu"
+	else
+		echo "$wall s wall"
+	fi
 }
 
-# A first pass warms Dovecot's index and cache, as for mbsync below.
-"$probe" --host localhost --port "$DOVECOT_IMAPS_PORT" --ca-file "$DOVECOT_CA" \
-	--user "$DOVECOT_USER" --password-env DOVECOT_PASSWORD bench INBOX >/dev/null
+# No spaces in these: mktemp names and numbers.
+probe="$probe --host localhost --port $DOVECOT_IMAPS_PORT --ca-file $DOVECOT_CA
+	--user $DOVECOT_USER --password-env DOVECOT_PASSWORD --batch $batch"
+
+# A first pass warms Dovecot's index and cache. Then the three contenders
+# take turns, so that they share whatever else the machine is doing.
+$probe bench INBOX >/dev/null || exit 1
 for run in 1 2 3; do
-	t=$(seconds "$probe" --host localhost --port "$DOVECOT_IMAPS_PORT" --ca-file "$DOVECOT_CA" \
-		--user "$DOVECOT_USER" --password-env DOVECOT_PASSWORD \
-		--batch "$batch" bench INBOX)
-	echo "imap_conn (batch $batch, no files) run $run: $t s"
-done
-# Writing one file per message, as mbsync does (without fsync).
-for run in 1 2 3; do
+	echo "imap_conn, batch $batch, no files: $(seconds $probe bench INBOX)"
 	rm -rf "$DOVECOT_DIR/files"
 	mkdir -p "$DOVECOT_DIR/files"
-	t=$(seconds "$probe" --host localhost --port "$DOVECOT_IMAPS_PORT" --ca-file "$DOVECOT_CA" \
-		--user "$DOVECOT_USER" --password-env DOVECOT_PASSWORD \
-		--batch "$batch" fetch INBOX "$DOVECOT_DIR/files")
-	echo "imap_conn (batch $batch, files) run $run: $t s"
+	echo "imap_conn, batch $batch, a file per message:" \
+		"$(seconds $probe fetch INBOX "$DOVECOT_DIR/files")"
+	command -v mbsync >/dev/null || continue
+	mbsync_config "$DOVECOT_DIR/mbsync" no
+	echo "mbsync, FSync no: $(seconds mbsync -q -c "$DOVECOT_DIR/mbsync/rc" -a)"
 done
-
-if command -v mbsync >/dev/null; then
-	for run in 1 2 3; do
-		rm -rf "$DOVECOT_DIR/mbsync"
-		mkdir -p "$DOVECOT_DIR/mbsync/local"
-		cat >"$DOVECOT_DIR/mbsync/rc" <<EOF
-FSync no
-
-IMAPAccount bench
-Host localhost
-Port $DOVECOT_IMAPS_PORT
-User $DOVECOT_USER
-Pass $DOVECOT_PASSWORD
-SSLType IMAPS
-CertificateFile $DOVECOT_CA
-
-IMAPStore remote
-Account bench
-
-MaildirStore local
-Path $DOVECOT_DIR/mbsync/local/
-Inbox $DOVECOT_DIR/mbsync/local/INBOX
-
-Channel bench
-Far :remote:
-Near :local:
-Patterns INBOX
-Sync Pull
-Create Near
-SyncState *
-
-
-EOF
-		t=$(seconds mbsync -q -c "$DOVECOT_DIR/mbsync/rc" -a)
-		echo "mbsync (FSync no) run $run: $t s"
-	done
-fi

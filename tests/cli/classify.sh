@@ -8,7 +8,7 @@ tab=$(printf '\t')
 
 out=$("$LIAISONBOT" -c "$conf" classify "$data/process.eml")
 ok $? "classify exits 0"
-is "$out" "$data/process.eml${tab}process${tab}22${tab}yes${tab}no" \
+is "$out" "$data/process.eml${tab}process${tab}23${tab}yes${tab}no" \
 	"five columns: path, category, score, breaking, confidential"
 
 out=$("$LIAISONBOT" -c "$conf" classify --explain "$data/routine.eml")

@@ -62,7 +62,7 @@ static const GOptionEntry entries[] = {
 	    "CMD" },
 	{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt.verbose, "debug log",
 	    NULL },
-	{ NULL },
+	{ 0 },
 };
 
 struct fetch_state {

@@ -6,8 +6,11 @@
 # contrib/install-deps.sh --test when it is missing) and as an ordinary user.
 #
 #   dovecot_start          start the server; exports the variables below
-#   dovecot_stop           stop it by PID and remove the directory (trap EXIT)
+#   dovecot_stop           stop it by PID and remove the directory; a test
+#                          says: trap dovecot_stop EXIT; trap 'exit 1' INT TERM HUP
 #   dovecot_kill           SIGKILL the master and its children (fault tests)
+#   dovecot_freeze / dovecot_thaw  SIGSTOP / SIGCONT every child of the
+#                          master: a server that stops answering
 #   dovecot_restart        start again on the same ports, mail kept
 #   dovecot_mkfolder F     create folder F
 #   dovecot_rmfolder F     delete folder F and its messages
@@ -17,6 +20,8 @@
 #   dovecot_status F       print "UIDVALIDITY UIDNEXT MESSAGES" of folder F
 #   dovecot_reset_uidvalidity F  forget F's UIDs: new UIDVALIDITY, UIDs
 #                          renumbered from 1 as after a lost dovecot-uidlist
+#   dovecot_doveadm ARGS   doveadm against this instance
+#   dovecot_free_port      a port nobody listens on (for "refused" tests)
 #
 # Exported: DOVECOT_DIR DOVECOT_CONF DOVECOT_LOG DOVECOT_USER DOVECOT_PASSWORD
 #   DOVECOT_IMAP_PORT (IMAP, STARTTLS offered) DOVECOT_IMAPS_PORT (IMAPS)
@@ -86,10 +91,15 @@ dovecot_write_conf()
 		echo "mail_gid = $dovecot_gid"
 		echo "mail_location = maildir:$DOVECOT_DIR/mail/Maildir"
 		echo "mailbox_idle_check_interval = 1 secs"
+		# Refused logins answer at once: tests try wrong passwords.
+		# (The next login from 127.0.0.1 still waits Dovecot's auth
+		# penalty, a few seconds per failure.)
+		echo "auth_failure_delay = 0"
 		if [ "$(id -u)" != 0 ]; then
 			# Unprivileged: every service runs as us, nothing chroots.
 			echo "default_login_user = $(id -un)"
 			echo "default_internal_user = $(id -un)"
+			echo "default_internal_group = $(id -gn)"
 			for s in imap-login anvil; do
 				echo "service $s {"
 				echo "  chroot ="
@@ -197,12 +207,21 @@ dovecot_pid()
 }
 
 # Whether process $1 still runs (a zombie waiting for its parent counts as
-# gone).
+# gone). /proc, not ps: minimal systems lack procps.
 dovecot_alive()
 {
-	st=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
-	case $st in Z*) return 1 ;; esac
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 1
+	case $st in "" | Z*) return 1 ;; esac
 	return 0
+}
+
+# The PIDs whose parent is $1. Through cat: a process may end between the
+# glob and the read, which cat shrugs off (mawk would stop).
+dovecot_children()
+{
+	cat /proc/[0-9]*/status 2>/dev/null | awk -v parent="$1" '
+		/^Name:/ { pid = "" } /^Pid:/ { pid = $2 }
+		/^PPid:/ && $2 == parent && pid != "" { print pid }'
 }
 
 # Wait (bounded, 10 s) until process $1 is gone.
@@ -224,7 +243,7 @@ dovecot_signal_instance()
 {
 	pid=$(dovecot_pid "$1")
 	[ -n "$pid" ] || return 0
-	children=$(ps -o pid= --ppid "$pid" 2>/dev/null)
+	children=$(dovecot_children "$pid")
 	# Children first: the master must not restart them.
 	kill -STOP "$pid" 2>/dev/null
 	kill -"$2" $children 2>/dev/null
@@ -254,6 +273,16 @@ dovecot_stop()
 dovecot_kill()
 {
 	dovecot_signal_instance main KILL
+}
+
+dovecot_freeze()
+{
+	kill -STOP $(dovecot_children "$(dovecot_pid main)") 2>/dev/null
+}
+
+dovecot_thaw()
+{
+	kill -CONT $(dovecot_children "$(dovecot_pid main)") 2>/dev/null
 }
 
 # Start the main instance again on the same ports with the same mail.

@@ -6,7 +6,9 @@
 #                             transaction; FLAGs go to smtp-sink (fault
 #                             injection: -r/-f CMD soft/hard reject, -Q CMD
 #                             421 and disconnect, -w N slow DATA; smtp-sink(1))
-#                             sets SMTP_SINK_PORT SMTP_SINK_DIR SMTP_SINK_PID
+#                             sets SMTP_SINK_PORT SMTP_SINK_DIR SMTP_SINK_PID;
+#                             with SMTP_SINK_FIXED_PORT set, on that port (a
+#                             receiver that comes back where it was)
 #   smtp_sink_stop
 #   smtp_postfix_start        a private Postfix: STARTTLS (self-signed cert for
 #                             "localhost"), SASL AUTH through a private Dovecot,
@@ -176,7 +178,7 @@ smtp_sink_start() {
 		user="-u nobody"
 	fi
 	for attempt in 1 2 3 4 5; do
-		port=$(smtp_free_port) || break
+		port=${SMTP_SINK_FIXED_PORT:-$(smtp_free_port)} || break
 		name=sink-$$-$SMTP_SINK_SEQ-$attempt
 		# shellcheck disable=SC2086
 		/usr/sbin/smtp-sink $user -a -h "$name" \

@@ -2,6 +2,7 @@
  * of IESG-list mail in tests/data/corpus/, parsed by mime_parse; the
  * expected verdicts are in tests/data/corpus/EXPECTED. The verdict
  * arithmetic on small rule sets is test_rules.c's. */
+#include <stdarg.h>
 #include <string.h>
 
 #include "classify.h"
@@ -12,13 +13,30 @@
 
 #define ARRIVAL 1741000000
 
-static const char *
-srcdir(void)
+/* A path under the source tree ($LIAISONBOT_SRCDIR, or here). Caller
+ * frees. */
+static char *
+source_path(const char *first, ...)
 {
 	const char *dir = g_getenv("LIAISONBOT_SRCDIR");
+	GPtrArray *parts = g_ptr_array_new();
+	const char *part;
+	char *path;
+	va_list ap;
 
-	return dir != NULL ? dir : ".";
+	g_ptr_array_add(parts, (gpointer)(dir != NULL ? dir : "."));
+	va_start(ap, first);
+	for (part = first; part != NULL; part = va_arg(ap, const char *))
+		g_ptr_array_add(parts, (gpointer)part);
+	va_end(ap);
+	g_ptr_array_add(parts, NULL);
+	path = g_build_filenamev((char **)parts->pdata);
+	g_ptr_array_free(parts, TRUE);
+	return path;
 }
+
+#define RULES_PATH() source_path("config", "rules.conf", NULL)
+#define CORPUS_DIR() source_path("tests", "data", "corpus", NULL)
 
 static struct message *
 parse_file(const char *path)
@@ -118,10 +136,8 @@ check_message(const struct ruleset *ruleset, const char *dir, char **row,
 static void
 test_corpus(void)
 {
-	g_autofree char *rules_path = g_build_filename(srcdir(), "config",
-	    "rules.conf", NULL);
-	g_autofree char *dir = g_build_filename(srcdir(), "tests", "data",
-	    "corpus", NULL);
+	g_autofree char *rules_path = RULES_PATH();
+	g_autofree char *dir = CORPUS_DIR();
 	g_autofree char *expected_path = g_build_filename(dir, "EXPECTED",
 	    NULL);
 	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash,
@@ -169,15 +185,79 @@ test_corpus(void)
 	rules_free(ruleset);
 }
 
+/* The default rules give the same answers with and without their
+ * prefilters and scanner, on every corpus message, and the redaction
+ * quick test never says no when there is something to withhold. */
+static void
+test_corpus_prefilters(void)
+{
+	g_autofree char *rules_path = RULES_PATH();
+	g_autofree char *dir = CORPUS_DIR();
+	struct ruleset *with = rules_load(rules_path, NULL);
+	struct ruleset *without = rules_load(rules_path, NULL);
+	g_autoptr(GDir) listing = g_dir_open(dir, 0, NULL);
+	unsigned disagreements = 0, fired = 0, files = 0;
+	const char *name;
+
+	if (!ok(with != NULL && without != NULL && listing != NULL,
+	    "rules and corpus for the prefilter check"))
+		goto out;
+	ok(with->scanner != NULL, "default rules get a scanner (%u literals)",
+	    with->literals->len);
+	rules_scanner_free(without->scanner);
+	without->scanner = NULL;
+	for (guint i = 0; i < without->rules->len; i++)
+		rules_prefilter_clear(&((struct rule *)g_ptr_array_index(
+		    without->rules, i))->prefilter);
+	while ((name = g_dir_read_name(listing)) != NULL) {
+		g_autofree char *path = g_build_filename(dir, name, NULL);
+		struct message *message;
+		struct rules_fields a, b;
+		g_autofree char *before = NULL;
+		bool may;
+
+		if (!g_str_has_suffix(name, ".eml") ||
+		    (message = parse_file(path)) == NULL)
+			continue;
+		files++;
+		rules_fields_init(&a, with, message);
+		rules_fields_init(&b, without, message);
+		for (guint i = 0; i < with->rules->len; i++) {
+			const struct rule *rule = g_ptr_array_index(with->rules,
+			    i);
+			bool x = rules_fires(rule, &a);
+
+			fired += x;
+			if (x != rules_fires(g_ptr_array_index(without->rules,
+			    i), &b) && disagreements++ < 5)
+				diag("%s: rule %s differs without prefilter",
+				    name, rule->name);
+		}
+		may = confidential_may_redact(with, &a);
+		rules_fields_clear(&a);
+		rules_fields_clear(&b);
+		before = g_strdup(message->text);
+		confidential_redact(with, message);
+		if (g_strcmp0(before, message->text) != 0 && !may &&
+		    disagreements++ < 5)
+			diag("%s: redacted, but the quick test said no", name);
+		message_free(message);
+	}
+	is_int(disagreements, 0, "corpus: prefilters and scanner change no "
+	    "answer (%u files, %u rules fired)", files, fired);
+out:
+	rules_free(with);
+	rules_free(without);
+}
+
 /* The telechat package keeps its agenda but loses the management items,
  * the dial-in details and the draft minutes. */
 static void
 test_corpus_redaction(void)
 {
-	g_autofree char *rules_path = g_build_filename(srcdir(), "config",
-	    "rules.conf", NULL);
-	g_autofree char *path = g_build_filename(srcdir(), "tests", "data",
-	    "corpus", "routine-telechat-agenda-package.eml", NULL);
+	g_autofree char *rules_path = RULES_PATH();
+	g_autofree char *path = source_path("tests", "data", "corpus",
+	    "routine-telechat-agenda-package.eml", NULL);
 	struct ruleset *ruleset = rules_load(rules_path, NULL);
 	struct message *message = parse_file(path);
 	static const char *const gone[] = { "Personnel", "Password",
@@ -239,6 +319,7 @@ main(void)
 {
 	test_explain();
 	test_corpus_redaction();
+	test_corpus_prefilters();
 	test_corpus();
 	return done_testing();
 }

@@ -74,6 +74,10 @@ corpus(void)
 	    "draft-ietf-foo-bar-05: Yes\n"));
 	g_ptr_array_add(a, msg("t9", "IESG statement on DISCUSS criteria",
 	    "Eve", CATEGORY_NONE, 0, NULL, 3500, "Lost references."));
+	/* An out-of-office reply in the thread: counted, not a participant. */
+	g_ptr_array_add(a, msg("t1", "Automatic reply: IESG statement on "
+	    "DISCUSS criteria", "Fred Away", CATEGORY_ROUTINE, 6, "auto-reply",
+	    1100, "I am out of the office."));
 	return a;
 }
 
@@ -92,12 +96,14 @@ test_grouping(void)
 	    "replies and the subject-only message join the thread");
 	is_str(((struct digest_participant *)g_ptr_array_index(
 	    t->participants, 0))->name, "Alice Chair", "most active first");
+	is_int(t->participants->len, 3,
+	    "an automatic reply is no participant");
 	is_str(t->summary, "The IESG proposes new DISCUSS criteria.",
 	    "summary of the most relevant message, one sentence");
 	is_int(d->threads[CATEGORY_EXTERNAL]->len, 1, "one external thread");
 	is_int(d->threads[CATEGORY_ARCHITECTURE]->len, 0, "no architecture");
 	is_int(d->ballots->len, 1, "ballot mails tallied per document");
-	is_int(d->left_out_total, 3, "three messages left out");
+	is_int(d->left_out_total, 4, "four messages left out");
 	ok(!digest_is_empty(d), "not empty");
 	digest_free(d);
 }
@@ -126,6 +132,8 @@ test_render(void)
 	    "Danyliw), 1 Yes") != NULL, "text has the ballot tally");
 	ok(text && strstr(text, "1 Last Call announcements") != NULL,
 	    "text counts what was left out, by kind");
+	ok(text && strstr(text, "1 automatic replies") != NULL,
+	    "automatic replies are counted as left out");
 	ok(text && strstr(text, "asks about {{secret}} identifiers") != NULL,
 	    "template tags inside messages are printed, not run");
 	ok(text && strstr(text, "<https://mailarchive.ietf.org/arch/msg/iesg/"
@@ -137,6 +145,60 @@ test_render(void)
 	json_node_unref(model);
 	render_free(render);
 	digest_free(d);
+	g_time_zone_unref(utc);
+}
+
+static JsonObject *
+first_of(JsonObject *object, const char *member)
+{
+	return json_array_get_object_element(
+	    json_object_get_array_member(object, member), 0);
+}
+
+/* Links: only http(s) Archived-At, else a percent-encoded mid: URI. */
+static void
+test_links(void)
+{
+	static const struct {
+		const char *archived_at, *message_id, *want;
+	} cases[] = {
+		{ "https://mailarchive.ietf.org/arch/msg/iesg/x", "a@b",
+		  "https://mailarchive.ietf.org/arch/msg/iesg/x" },
+		{ "javascript:alert(1)", "a@b", "mid:a@b" },
+		{ "https://evil.example/\"onmouseover=x", "a@b", "mid:a@b" },
+		{ "data:text/html,<script>", "a@b", "mid:a@b" },
+		{ NULL, "odd/id%with space?#@example.org",
+		  "mid:odd%2Fid%25with%20space%3F%23@example.org" },
+	};
+	struct digest_options options = { .summary_sentences = 1 };
+	GTimeZone *utc = g_time_zone_new_utc();
+	struct model_options mo = { utc, "digest", 5000 };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		GPtrArray *a = g_ptr_array_new_with_free_func(
+		    (GDestroyNotify)stored_message_free);
+		struct stored_message *m = msg("t", "IESG statement on links",
+		    "Alice", CATEGORY_PROCESS, 9, NULL, 1000, "Text.");
+		struct digest *d;
+		JsonNode *model;
+		JsonObject *link;
+
+		g_free(m->archived_at);
+		m->archived_at = g_strdup(cases[i].archived_at);
+		g_free(m->message_id);
+		m->message_id = g_strdup(cases[i].message_id);
+		g_ptr_array_add(a, m);
+		d = digest_build(a, 0, 10000, &options);
+		model = model_from_digest(d, &mo);
+		link = json_node_get_object(model);
+		link = first_of(link, "sections");
+		link = first_of(link, "threads");
+		link = first_of(link, "links");
+		is_str(json_object_get_string_member(link, "url"),
+		    cases[i].want, "link %zu: %s", i, cases[i].want);
+		json_node_unref(model);
+		digest_free(d);
+	}
 	g_time_zone_unref(utc);
 }
 
@@ -157,6 +219,7 @@ main(void)
 {
 	test_grouping();
 	test_render();
+	test_links();
 	test_empty();
 	{
 		g_autofree char *clean = digest_clean_line(

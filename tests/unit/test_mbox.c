@@ -52,6 +52,19 @@ static const struct {
 	{ "junk before the first From_ line is kept as a message",
 	  "garbage\n\nFrom a@b Thu Nov 20 10:00:00 2026\nSubject: j\n\nz\n",
 	  2, "garbage\n|Subject: j\n\nz\n" },
+	{ "complete From_ lines without an empty line before them",
+	  "From a@b Thu Nov 20 10:00:00 2026\nSubject: 1\n\nx\n"
+	  "From c@d Wed Dec  2 05:53:22 PST 1992\nSubject: 2\n\ny\n"
+	  "From e@f Fri Nov 20 11:00:00 2026 +0000\r\nSubject: 3\n",
+	  3, "Subject: 1\n\nx\n|Subject: 2\n\ny\n|Subject: 3\n" },
+	{ "text lines starting From are not separators without blank line",
+	  "From a@b Thu Nov 20 10:00:00 2026\nSubject: t\n\nx\n"
+	  "From Thu Nov 20 10:00:00 2026 on, we meet\n"
+	  "From me Thu Nov 20 10:00:00 2026 and you\n"
+	  "From  a@b Thu Nov 20 10:00:00 2026\n",
+	  1, "Subject: t\n\nx\nFrom Thu Nov 20 10:00:00 2026 on, we meet\n"
+	  "From me Thu Nov 20 10:00:00 2026 and you\n"
+	  "From  a@b Thu Nov 20 10:00:00 2026\n" },
 	{ "empty file", "", 0, "" },
 	{ "From_ line without body",
 	  "From a@b Thu Nov 20 10:00:00 2026", 1, "" },

@@ -388,7 +388,7 @@ test_matching(void)
 		}
 		message = message_new();
 		set_field(message, match_cases[i].field, match_cases[i].text);
-		rules_fields_init(&fields, message);
+		rules_fields_init(&fields, ruleset, message);
 		ok(rules_fires(g_ptr_array_index(ruleset->rules, 0), &fields)
 		    == match_cases[i].fires, "match %zu: %s %s \"%s\"", i,
 		    match_cases[i].rule, match_cases[i].fires ? "fires on"
@@ -416,7 +416,7 @@ test_scan_limit(void)
 	g_string_append(text, "needle");
 	len = text->len;
 	message->text = g_string_free(text, FALSE);
-	rules_fields_init(&fields, message);
+	rules_fields_init(&fields, ruleset, message);
 	ok(rules_fires(g_ptr_array_index(ruleset->rules, 0), &fields),
 	    "needle at the start of a long body found");
 	ok(!rules_fires(g_ptr_array_index(ruleset->rules, 1), &fields),
@@ -441,7 +441,7 @@ test_invalid_utf8(void)
 	struct rules_fields fields;
 
 	message->text = g_strdup("\xff\xfe garbage \xc3 then ITU-T \xe2\x80");
-	rules_fields_init(&fields, message);
+	rules_fields_init(&fields, ruleset, message);
 	ok(rules_fires(g_ptr_array_index(ruleset->rules, 0), &fields),
 	    "regex matches in invalid UTF-8 text");
 	ok(rules_fires(g_ptr_array_index(ruleset->rules, 1), &fields),
@@ -449,6 +449,176 @@ test_invalid_utf8(void)
 	rules_fields_clear(&fields);
 	message_free(message);
 	rules_free(ruleset);
+}
+
+/* Regex -> prefilter, shown as {group literals}{...}; NULL: none. */
+static const struct {
+	const char *pattern;
+	const char *want;
+} literal_cases[] = {
+	{ "ICANN", "{icann}" },
+	{ "\\b(ICANN|SSAC)\\b", "{icann,ssac}" },
+	{ "the\\s+IAB", "{the iab}" },	/* a space in a rule's regex */
+	{ "end\\s+\\s+to", "{end to}" },
+	{ "\\s+lead", "{lead}" },
+	{ "foo(bar)?baz", "{baz}{foo}" },
+	{ "prefix\\d+suffix", "{suffix}{prefix}" },
+	{ "(foo|bar)(baz|qux)", "{foobaz,fooqux,barbaz,barqux}" },
+	{ "standardi[sz]ation", "{standardisation,standardization}" },
+	{ "[Ii]ssues", "{issues}" },
+	{ "(?=xyz)abc", "{abc}" },
+	{ "abc(?!def)", "{abc}" },
+	{ "(abc)+", "{abc}" },
+	{ "a{2,3}bcd", "{bcd}" },
+	{ "ca\\.fe", "{ca.fe}" },
+	{ "caf\\x41x", "{cafax}" },
+	{ "(?i:Hello)\\s+World", "{hello world}" },
+	{ "a(?#comment)bcd", "{abcd}" },
+	{ "(?<n>abc)", "{abc}" },
+	{ "[^a]bc", "{bc}" },
+	{ "na\xc3\xafve", "{ve}{na}" },
+	{ "^\\s*6\\.\\s+Management [Ii]ssues", "{6. management}{issues}" },
+	/* Nothing safe to say. */
+	{ "a|", NULL },
+	{ "x*", NULL },
+	{ "x\\s*y", NULL },
+	{ "ab+c", NULL },
+	{ "a.b.c", NULL },
+	{ "(?x) foo # bar", NULL },
+	{ "(a)\\1", NULL },
+	{ "a{,3}bcd", NULL },
+	{ "\\Qabc\\E", NULL },
+	{ "(*UTF)abc", NULL },
+	{ "ab(?1)cd", NULL },
+	{ "\\x{41}abc", NULL },
+	{ "\xc3\xa9", NULL },
+};
+
+static char *
+describe_prefilter(const struct rules_prefilter *prefilter)
+{
+	GString *out = g_string_new(NULL);
+
+	for (guint g = 0; g < prefilter->groups; g++) {
+		bool first = true;
+
+		g_string_append_c(out, '{');
+		for (guint i = 0; prefilter->literals[i] != NULL; i++) {
+			if (prefilter->group[i] != g)
+				continue;
+			if (!first)
+				g_string_append_c(out, ',');
+			g_string_append(out, prefilter->literals[i]);
+			first = false;
+		}
+		g_string_append_c(out, '}');
+	}
+	return g_string_free(out, FALSE);
+}
+
+static void
+test_literals(void)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(literal_cases); i++) {
+		struct rules_prefilter prefilter;
+		g_autofree char *got = NULL;
+
+		if (rules_literals(literal_cases[i].pattern, &prefilter))
+			got = describe_prefilter(&prefilter);
+		is_str(got, literal_cases[i].want, "literals of %s",
+		    literal_cases[i].pattern);
+		rules_prefilter_clear(&prefilter);
+	}
+}
+
+/* Pieces random texts are made of: case, every kind of white space PCRE
+ * knows, long s and the Kelvin sign, invalid bytes. */
+static const char *const text_pieces[] = {
+	"the", "IAB", "iab", "Iab", " ", "  ", "\n", "\r\n", "\t", "\xc2\xa0",
+	"\xe2\x80\x83", "\xe2\x80\xa8", "\xc2\x85", "\x0b", "liaison",
+	"statement", "Statement", "\xc5\xbftatement", "\xe2\x84\xaaind", "kind",
+	"-", ".", "6.", "Management", "issues", "Issues", "x", "\xff", "RFC",
+	"2026", "BCP", "9", "end", "to", "privacy", "implications", ":", "'s",
+	"Discuss", "on", "draft-a-00",
+};
+
+/* Regexes whose prefilters the random texts exercise. */
+static const char *const random_patterns[] = {
+	"the IAB", "\\bthe IAB\\b", "liaison statement", "liaison +statement",
+	"(?-i:IAB)", "kind", "statement", "^6\\. *Management [Ii]ssues",
+	"\\b(RFC ?2026|BCP ?9)\\b", "end to end", "privacy implications?",
+	"'s (Discuss|Yes) on [a-z0-9-]+-[0-9]{2}", "x\\sx", "the\\s\\s?IAB",
+	"IAB\\s*$", "^the", "(the|a) (IAB|IESG)",
+};
+
+/* Whatever the text, a prefilter may only say "no" when the regex does:
+ * every rule matches the same with and without prefilters and scanner. */
+static void
+test_prefilter_sound(void)
+{
+	GString *rules = g_string_new(NULL);
+	struct ruleset *with, *without;
+	GRand *rand = g_rand_new_with_seed(20250301);
+	unsigned disagreements = 0, matches = 0;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(random_patterns); i++) {
+		g_autofree char *quoted = g_shell_quote(random_patterns[i]);
+
+		g_string_append_printf(rules, "r%zu process +1 body regex %s\n",
+		    i, quoted);
+	}
+	g_string_append(rules, "w1 process +1 body phrase 'liaison "
+	    "statement'\nw2 process +1 body word kind\n"
+	    "w3 process +1 body phrase 'the IAB' case\n");
+	with = rules_parse("sound.rules", rules->str, NULL);
+	without = rules_parse("sound.rules", rules->str, NULL);
+	if (!ok(with != NULL && without != NULL, "random rules parse"))
+		return;
+	rules_scanner_free(without->scanner);
+	without->scanner = NULL;
+	for (guint i = 0; i < without->rules->len; i++)
+		rules_prefilter_clear(&((struct rule *)g_ptr_array_index(
+		    without->rules, i))->prefilter);
+	for (unsigned round = 0; round < 3000; round++) {
+		struct message *message = message_new();
+		struct rules_fields a, b;
+		GString *text = g_string_new(NULL);
+		int pieces = g_rand_int_range(rand, 1, 12);
+
+		for (int k = 0; k < pieces; k++)
+			g_string_append(text, text_pieces[g_rand_int_range(rand,
+			    0, G_N_ELEMENTS(text_pieces))]);
+		message->text = g_string_free(text, FALSE);
+		rules_fields_init(&a, with, message);
+		rules_fields_init(&b, without, message);
+		for (guint i = 0; i < with->rules->len; i++) {
+			bool x = rules_fires(g_ptr_array_index(with->rules, i),
+			    &a);
+			bool y = rules_fires(g_ptr_array_index(without->rules,
+			    i), &b);
+
+			matches += x;
+			if (x != y && disagreements++ < 5) {
+				g_autofree char *shown = g_strescape(
+				    message->text, NULL);
+
+				diag("rule %s: %d with prefilter, %d without, "
+				    "on \"%s\"", ((struct rule *)
+				    g_ptr_array_index(with->rules, i))->name,
+				    x, y, shown);
+			}
+		}
+		rules_fields_clear(&a);
+		rules_fields_clear(&b);
+		message_free(message);
+	}
+	is_int(disagreements, 0, "prefilters never hide a match (3000 random "
+	    "texts, %u matches)", matches);
+	ok(matches > 1000, "random texts do match (%u)", matches);
+	g_rand_free(rand);
+	g_string_free(rules, TRUE);
+	rules_free(with);
+	rules_free(without);
 }
 
 static const char verdict_rules[] =
@@ -759,6 +929,8 @@ main(void)
 	test_load();
 	test_matching();
 	test_scan_limit();
+	test_literals();
+	test_prefilter_sound();
 	test_invalid_utf8();
 	test_verdicts();
 	test_raw_headers();

@@ -37,6 +37,13 @@ main(void)
 	}
 	ok(when_parse("2026-11-01 18:00", berlin, 0, &got, NULL) &&
 	    got == 1793556000 - 3600, "local time in the drafts' zone");
+	/* The test hook: read once, then the clock runs on from it. */
+	g_setenv("LIAISONBOT_NOW", "1800000000", TRUE);
+	got = when_now();
+	ok(got >= 1800000000 && got < 1800000000 + 60,
+	    "LIAISONBOT_NOW sets the clock (%" G_GINT64_FORMAT ")", got);
+	g_setenv("LIAISONBOT_NOW", "1", TRUE);
+	ok(when_now() >= got, "and it is read only once");
 	g_time_zone_unref(utc);
 	g_time_zone_unref(berlin);
 	return done_testing();

@@ -1,0 +1,413 @@
+/* rules_scan.c: text as the matcher sees it (folded), and which of the
+ * ruleset's literals occur in it, in one pass: an Aho-Corasick automaton
+ * over every word and phrase needle and every regex prefilter literal
+ * (rules_literal.c), built once per ruleset as a table-driven DFA over
+ * byte classes.
+ *
+ * With a hundred rules, a memmem() per literal per field costs more than
+ * the rest of classification together; one pass costs the same however
+ * many rules there are. */
+#include <string.h>
+
+#include "rules.h"
+
+/* Above this the table would not fit a cache; matching then falls back to
+ * one memmem() per literal. Transitions are 16 bits, the top one saying
+ * that the target state reports literals. */
+#define SCAN_STATES_MAX 32767
+#define SCAN_OUTPUT 0x8000
+
+struct rules_scanner {
+	guint8 classes[256];	/* byte -> column; 0: no literal has it */
+	guint columns;
+	guint shift;		/* rows are 1 << shift columns wide */
+	guint states;
+	guint16 *next;		/* [state << shift | column], SCAN_OUTPUT */
+	guint *output;		/* first literal ending here, or G_MAXUINT */
+	GArray *chain;		/* literal ids: output lists, G_MAXUINT ends */
+	guint *suffix;		/* next state down the failure chain with
+				   output, or 0 */
+	guint literal_count;
+};
+
+/* The trie being built: sparse, one child list per state. */
+struct trie_state {
+	GArray *edges;		/* guint: column << 16 | child */
+	GArray *ends;		/* guint: literal ids ending here */
+	guint fail;
+};
+
+static guint
+trie_child(const struct trie_state *state, guint column)
+{
+	for (guint i = 0; i < state->edges->len; i++) {
+		guint edge = g_array_index(state->edges, guint, i);
+
+		if (edge >> 16 == column)
+			return edge & 0xffff;
+	}
+	return 0;
+}
+
+static guint
+trie_add_state(GArray *trie)
+{
+	struct trie_state state = {
+		.edges = g_array_new(FALSE, FALSE, sizeof(guint)),
+		.ends = g_array_new(FALSE, FALSE, sizeof(guint)),
+	};
+
+	g_array_append_val(trie, state);
+	return trie->len - 1;
+}
+
+static void
+trie_free(GArray *trie)
+{
+	for (guint i = 0; i < trie->len; i++) {
+		struct trie_state *state = &g_array_index(trie,
+		    struct trie_state, i);
+
+		g_array_unref(state->edges);
+		g_array_unref(state->ends);
+	}
+	g_array_unref(trie);
+}
+
+/* The sparse trie of all literals; false when it grows too large. */
+static bool
+build_trie(struct rules_scanner *scanner, GPtrArray *literals, GArray *trie)
+{
+	trie_add_state(trie);			/* the root, state 0 */
+	for (guint id = 0; id < literals->len; id++) {
+		const guint8 *p = g_ptr_array_index(literals, id);
+		guint state = 0;
+
+		for (; *p != '\0'; p++) {
+			guint column = scanner->classes[*p];
+			guint child = trie_child(&g_array_index(trie,
+			    struct trie_state, state), column);
+
+			if (child == 0) {
+				guint edge;
+
+				if (trie->len >= SCAN_STATES_MAX)
+					return false;
+				child = trie_add_state(trie);
+				edge = column << 16 | child;
+				g_array_append_val(g_array_index(trie,
+				    struct trie_state, state).edges, edge);
+			}
+			state = child;
+		}
+		g_array_append_val(g_array_index(trie, struct trie_state,
+		    state).ends, id);
+	}
+	return true;
+}
+
+/* Breadth first: failure links, then the full transition table. */
+static void
+build_table(struct rules_scanner *scanner, GArray *trie)
+{
+	guint *queue = g_new(guint, trie->len);
+	guint head = 0, tail = 0;
+
+	scanner->states = trie->len;
+	scanner->next = g_new0(guint16, (gsize)trie->len << scanner->shift);
+	scanner->output = g_new(guint, trie->len);
+	scanner->suffix = g_new0(guint, trie->len);
+	queue[tail++] = 0;
+	while (head < tail) {
+		guint state = queue[head++];
+		struct trie_state *node = &g_array_index(trie,
+		    struct trie_state, state);
+		guint16 *row = scanner->next + ((gsize)state << scanner->shift);
+		const guint16 *fail_row = scanner->next +
+		    ((gsize)node->fail << scanner->shift);
+
+		for (guint column = 0; column < scanner->columns; column++) {
+			guint child = trie_child(node, column);
+
+			if (child == 0) {
+				row[column] = state == 0 ? 0 : fail_row[column];
+				continue;
+			}
+			row[column] = (guint16)child;
+			g_array_index(trie, struct trie_state, child).fail =
+			    state == 0 ? 0 : fail_row[column];
+			queue[tail++] = child;
+		}
+		/* Output: this state's own ends, then the nearest state down
+		 * the failure chain that has any. */
+		scanner->output[state] = G_MAXUINT;
+		if (node->ends->len > 0) {
+			guint end = G_MAXUINT;
+
+			scanner->output[state] = scanner->chain->len;
+			g_array_append_vals(scanner->chain, node->ends->data,
+			    node->ends->len);
+			g_array_append_val(scanner->chain, end);
+		}
+		if (state != 0) {
+			guint fail = node->fail;
+
+			scanner->suffix[state] =
+			    scanner->output[fail] != G_MAXUINT ? fail
+			    : scanner->suffix[fail];
+		}
+	}
+	g_free(queue);
+	/* Flag the transitions into states that report something, so the
+	 * scan loop needs no other lookup. */
+	for (gsize i = 0; i < ((gsize)trie->len << scanner->shift); i++) {
+		guint target = scanner->next[i];
+
+		if (scanner->output[target] != G_MAXUINT ||
+		    scanner->suffix[target] != 0)
+			scanner->next[i] |= SCAN_OUTPUT;
+	}
+}
+
+struct rules_scanner *
+rules_scanner_new(GPtrArray *literals)
+{
+	struct rules_scanner *scanner = g_new0(struct rules_scanner, 1);
+	GArray *trie = g_array_new(FALSE, FALSE, sizeof(struct trie_state));
+
+	scanner->literal_count = literals->len;
+	scanner->columns = 1;
+	for (guint id = 0; id < literals->len; id++) {
+		for (const guint8 *p = g_ptr_array_index(literals, id);
+		    *p != '\0'; p++) {
+			if (scanner->classes[*p] == 0)
+				scanner->classes[*p] = (guint8)scanner->columns++;
+		}
+	}
+	while ((1u << scanner->shift) < scanner->columns)
+		scanner->shift++;
+	scanner->chain = g_array_new(FALSE, FALSE, sizeof(guint));
+	if (!build_trie(scanner, literals, trie)) {
+		trie_free(trie);
+		rules_scanner_free(scanner);
+		return NULL;
+	}
+	build_table(scanner, trie);
+	trie_free(trie);
+	return scanner;
+}
+
+void
+rules_scanner_free(struct rules_scanner *scanner)
+{
+	if (scanner == NULL)
+		return;
+	g_free(scanner->next);
+	g_free(scanner->output);
+	g_free(scanner->suffix);
+	g_array_unref(scanner->chain);
+	g_free(scanner);
+}
+
+gsize
+rules_scanner_bits_size(const struct rules_scanner *scanner)
+{
+	return (scanner->literal_count + 7) / 8;
+}
+
+static void
+mark(const struct rules_scanner *scanner, guint state, guint8 *bits)
+{
+	for (; state != 0; state = scanner->suffix[state]) {
+		const guint *id;
+
+		if (scanner->output[state] == G_MAXUINT)
+			continue;
+		id = &g_array_index(scanner->chain, guint,
+		    scanner->output[state]);
+		for (; *id != G_MAXUINT; id++)
+			bits[*id / 8] |= (guint8)(1u << (*id % 8));
+	}
+}
+
+/* What folding makes of each byte, lower-casing or keeping case: the byte
+ * it becomes, or 0 for white space, NUL and non-ASCII, which take the
+ * slow path (where Unicode white space, like the no-break space of HTML
+ * mail, is found too). */
+static guint8 fold_lower[256], fold_keep[256];
+
+static void
+fold_tables_init(void)
+{
+	static gsize done;
+
+	if (!g_once_init_enter(&done))
+		return;
+	for (unsigned c = 1; c < 128; c++) {
+		bool space = c == ' ' || (c >= '\t' && c <= '\r');
+
+		fold_keep[c] = space ? 0 : (guint8)c;
+		fold_lower[c] = space ? 0 : (guint8)g_ascii_tolower((char)c);
+	}
+	g_once_init_leave(&done, 1);
+}
+
+/* One non-ASCII character (or invalid byte) at p, written to out as
+ * folded, or as white space after what is there already. Returns where
+ * the next character starts; *written is how many bytes were added. */
+static const guchar *
+fold_high(const guchar *p, const guchar *end, bool keep_case, char *out,
+    size_t n, size_t *written, bool *valid)
+{
+	const guchar *next;
+	gunichar u = g_utf8_get_char_validated((const char *)p, end - p);
+
+	*written = 0;
+	if (u >= 0x110000) {
+		*valid = false;
+		out[n] = (char)*p;	/* not UTF-8: kept as is */
+		*written = 1;
+		return p + 1;
+	}
+	next = (const guchar *)g_utf8_next_char(p);
+	/* All that PCRE's \s matches (it runs with Unicode properties) must
+	 * fold into a space, or a prefilter literal with a space could
+	 * miss. */
+	if (u == 0x85 || u == 0x180e || g_unichar_isspace(u)) {
+		if (n > 0 && out[n - 1] != ' ') {
+			out[n] = ' ';
+			*written = 1;
+		}
+	} else if (keep_case) {
+		memcpy(out + n, p, (size_t)(next - p));
+		*written = (size_t)(next - p);
+	} else {
+		/* PCRE's caseless matching pairs s with long s. */
+		u = u == 0x17f ? 's' : g_unichar_tolower(u);
+		*written = (size_t)g_unichar_to_utf8(u, out + n);
+	}
+	return next;
+}
+
+/* The automaton's tables, copied out of the struct so that the compiler
+ * keeps them in registers (stores through char pointers could otherwise
+ * alias the struct and force reloads). */
+struct stepper {
+	const struct rules_scanner *scanner;
+	const guint16 *next;
+	const guint8 *classes;
+	guint shift;
+	guint8 *bits;
+};
+
+static inline __attribute__((always_inline)) struct stepper
+stepper_of(const struct rules_scanner *scanner, guint8 *bits)
+{
+	struct stepper stepper = { scanner, NULL, NULL, 0, bits };
+
+	if (scanner != NULL) {
+		stepper.next = scanner->next;
+		stepper.classes = scanner->classes;
+		stepper.shift = scanner->shift;
+	}
+	return stepper;
+}
+
+/* One byte through the automaton. */
+static inline __attribute__((always_inline)) guint
+step(const struct stepper *stepper, guint state, guint8 byte)
+{
+	guint16 to = stepper->next[state << stepper->shift |
+	    stepper->classes[byte]];
+
+	state = to & ~SCAN_OUTPUT;
+	if (G_UNLIKELY(to & SCAN_OUTPUT))
+		mark(stepper->scanner, state, stepper->bits);
+	return state;
+}
+
+/* Folds text (see rules_fold) and, if scanner is given, feeds every byte
+ * it writes to the automaton as it goes: one pass instead of two over
+ * every field. Inlined twice, so that each use gets a loop without the
+ * test it does not need. */
+static inline __attribute__((always_inline)) char *
+fold(const struct rules_scanner *scanner, guint8 *bits, const char *text,
+    size_t len, bool keep_case, size_t *out_len, bool *valid)
+{
+	/* Lower case can take more bytes than upper (U+023A -> U+2C65). */
+	char *out = g_malloc(len * 2 + 1);
+	const guchar *p = (const guchar *)text, *end = p + len;
+	const guint8 *table = keep_case ? fold_keep : fold_lower;
+	const struct stepper stepper = stepper_of(scanner, bits);
+	bool is_valid = true;
+	guint state = 0;
+	size_t n = 0;
+
+	fold_tables_init();
+	while (p < end) {
+		guchar c = *p;
+		guint8 folded = table[c];
+		size_t before = n;
+
+		if (G_LIKELY(folded != 0)) {
+			out[n++] = (char)folded;
+			p++;
+			if (scanner != NULL)
+				state = step(&stepper, state, folded);
+			continue;
+		}
+		if (c >= 0x80) {
+			size_t written;
+
+			p = fold_high(p, end, keep_case, out, n, &written,
+			    &is_valid);
+			n += written;
+		} else {
+			p++;
+			if (c == '\0')
+				out[n++] = '\0';
+			else if (n > 0 && out[n - 1] != ' ')
+				out[n++] = ' ';
+		}
+		for (; scanner != NULL && before < n; before++)
+			state = step(&stepper, state, (guint8)out[before]);
+	}
+	/* A trailing space went through the automaton too; no literal
+	 * ends with one, so nothing was reported for it. */
+	if (n > 0 && out[n - 1] == ' ')
+		n--;
+	out[n] = '\0';
+	if (out_len != NULL)
+		*out_len = n;
+	if (valid != NULL)
+		*valid = is_valid;
+	return out;
+}
+
+char *
+rules_fold(const char *text, size_t len, bool keep_case, size_t *out_len,
+    bool *valid)
+{
+	return fold(NULL, NULL, text, len, keep_case, out_len, valid);
+}
+
+char *
+rules_fold_scan(const struct rules_scanner *scanner, const char *text,
+    size_t len, size_t *out_len, bool *valid, guint8 *bits)
+{
+	memset(bits, 0, rules_scanner_bits_size(scanner));
+	return fold(scanner, bits, text, len, false, out_len, valid);
+}
+
+void
+rules_scanner_scan(const struct rules_scanner *scanner, const char *text,
+    size_t len, guint8 *bits)
+{
+	const struct stepper stepper = stepper_of(scanner, bits);
+	const guint8 *p = (const guint8 *)text, *end = p + len;
+	guint state = 0;
+
+	memset(bits, 0, rules_scanner_bits_size(scanner));
+	while (p < end)
+		state = step(&stepper, state, *p++);
+}
