@@ -25,7 +25,7 @@ fake_start() {
 	perl "$LIAISONBOT_SRCDIR/tests/lib/fake_imapd.pl" "$tap_tmp/$1.port" \
 	    "$tap_tmp/$1.imap" &
 	fake_pids="$fake_pids $!"
-	wait_for 10 test -s "$tap_tmp/$1.port" ||
+	imap_wait 10 test -s "$tap_tmp/$1.port" ||
 	    { echo "Bail out! fake_imapd.pl did not start"; exit 1; }
 	write_config "$tap_tmp/$1.conf" "[imap]" "host = 127.0.0.1" \
 	    "port = $(cat "$tap_tmp/$1.port")" "tls = none" \
@@ -44,9 +44,9 @@ is "$(imap_count "$tap_tmp/poll.db")" 2 "... both stored"
 
 fake_start run
 imap_daemon_start run "$tap_tmp/run.conf" -v
-wait_for 15 imap_stored "$tap_tmp/run.db" 2
+imap_wait 15 imap_stored "$tap_tmp/run.db" 2
 imap_ok_log $? "run: the announced message is stored before IDLE" run
-wait_for 10 imap_log_has run "INBOX: idling"
+imap_wait 10 imap_log_has run "INBOX: idling"
 imap_ok_log $? "... and then the daemon idles" run
 is "$(grep -c ' EXAMINE ' "$tap_tmp/run.imap")" 2 \
     "... after exactly one more look at the folder"

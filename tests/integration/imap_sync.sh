@@ -29,9 +29,17 @@ imap_config "$tap_tmp/plain.conf" "$db" "tls = none" \
     "port = $DOVECOT_IMAP_PORT"
 poll plain "$tap_tmp/plain.conf"
 is "$rc" 78 "tls = none without allow_plaintext: configuration error (78)"
-like "$(err plain)" "allow_plaintext" "... and the message names allow_plaintext"
+like "$(err plain)" "allow_plaintext" \
+    "... and the message names allow_plaintext"
 test ! -e "$db"
 ok $? "... before the store is even created"
+
+# RFC 2177: an IDLE must be renewed within 29 minutes.
+imap_config "$tap_tmp/refresh.conf" "$db" "idle_refresh = 30m"
+poll refresh "$tap_tmp/refresh.conf"
+is "$rc" 78 "idle_refresh of 30 minutes: configuration error (78)"
+like "$(err refresh)" "refresh.conf:[0-9]+: .*idle_refresh" \
+    "... naming the file, line and key"
 
 imap_config "$tap_tmp/down.conf" "$db" "port = $(dovecot_free_port)" \
     "timeout = 5s"
@@ -81,7 +89,8 @@ imap_exactly_once "$db" 1 9
 ok $? "... messages 1-9 stored exactly once"
 dovecot_deliver INBOX "$(msg 10)"
 poll after_reset "$conf"
-is "$rc.$(out after_reset)" "0.INBOX: 1 new" "after the reset: incremental again"
+is "$rc.$(out after_reset)" "0.INBOX: 1 new" \
+    "after the reset: incremental again"
 
 # ---- several folders; one missing does not stop the others ----
 dovecot_mkfolder Second
@@ -140,13 +149,16 @@ unlike "$(out starttls; err starttls)" "$DOVECOT_PASSWORD" \
     "the right password is in no output either (-v -v)"
 
 # ---- a large folder, interrupted ----
-# Big holds messages 1..2000 (1-15 are stored already from other folders:
-# dedupe by Message-ID, so each test below uses a store of its own).
+# Big holds messages 1..$imap_big (2000; 1-15 are stored already from other
+# folders: dedupe by Message-ID, so each test below uses a store of its
+# own). Batches of a 40th, interruptions after a 20th.
+big=$imap_big
+batch=$((big / 40))
 dovecot_mkfolder Big
 dovecot_import Big "$mail" || dovecot_die "import"
 big_conf() {	# big_conf NAME [EXTRA]: a store of its own, Big only
 	imap_config "$tap_tmp/$1.conf" "$tap_tmp/$1.db" "folders = Big" \
-	    "batch_size = ${2:-100}"
+	    "batch_size = ${2:-$batch}"
 }
 # The UID recorded is that of the last message stored: with UIDs 1..N in
 # order, count == last_uid means nothing skipped and nothing ahead.
@@ -158,7 +170,7 @@ consistent() {	# consistent DB
 
 # Crash points: the first commit, then the 2nd, then the 3rd after each
 # restart; the last run completes.
-big_conf crash 250
+big_conf crash $((big / 8))
 cdb=$tap_tmp/crash.db
 for n in 1 2 3; do
 	LIAISONBOT_CRASH_AT=$n LIAISONBOT_CRASH_ONLY=store-commit \
@@ -168,39 +180,41 @@ for n in 1 2 3; do
 	ok $? "... store consistent ($(imap_count "$cdb") stored, last UID \
 ${_uid:-0}, integrity ok)"
 done
-is "$(imap_count "$cdb")" 750 "crashes at commits 1, 2, 3: 0+1+2 batches kept"
+is "$(imap_count "$cdb")" $((3 * big / 8)) \
+    "crashes at commits 1, 2, 3: 0+1+2 batches kept"
 poll crashdone "$tap_tmp/crash.conf"
-is "$rc.$(out crashdone)" "0.Big: 1250 new" "after the crashes: the rest, once"
-imap_exactly_once "$cdb" 1 2000
+is "$rc.$(out crashdone)" "0.Big: $((5 * big / 8)) new" \
+    "after the crashes: the rest, once"
+imap_exactly_once "$cdb" 1 $big
 ok $? "... every message stored exactly once"
 is "$(imap_integrity "$cdb")" ok "... integrity_check ok"
 
 # SIGKILL in the middle of a sync.
-big_conf kill 50
+big_conf kill
 kdb=$tap_tmp/kill.db
 "$LIAISONBOT" -c "$tap_tmp/kill.conf" poll --once >/dev/null 2>&1 &
 poll_pid=$!
-wait_for 60 imap_at_least "$kdb" 100
+imap_wait 60 imap_at_least "$kdb" $((big / 20))
 kill -9 $poll_pid
 imap_wait_exit $poll_pid 10
-is "$imap_status" 137 "SIGKILL during the sync of 2000 messages"
+is "$imap_status" 137 "SIGKILL during the sync of $big messages"
 n=$(imap_count "$kdb")
-[ "$n" -lt 2000 ]
+[ "$n" -lt $big ]
 ok $? "... it was mid-folder ($n stored)"
 consistent "$kdb"
 ok $? "... store consistent (count = last UID, integrity ok)"
 poll killdone "$tap_tmp/kill.conf"
-is "$rc.$(out killdone)" "0.Big: $((2000 - n)) new" "restart: the rest, once"
-imap_exactly_once "$kdb" 1 2000
+is "$rc.$(out killdone)" "0.Big: $((big - n)) new" "restart: the rest, once"
+imap_exactly_once "$kdb" 1 $big
 ok $? "... every message stored exactly once"
 
 # Dovecot killed during a sync, then restarted.
-big_conf server 50
+big_conf server
 sdb=$tap_tmp/server.db
 "$LIAISONBOT" -c "$tap_tmp/server.conf" poll --once \
     >"$tap_tmp/server.out" 2>"$tap_tmp/server.err" &
 poll_pid=$!
-wait_for 60 imap_at_least "$sdb" 100
+imap_wait 60 imap_at_least "$sdb" $((big / 20))
 dovecot_kill
 imap_wait_exit $poll_pid 30
 is "$imap_status" 75 "Dovecot killed during a sync: temporary failure (75)"
@@ -211,9 +225,9 @@ consistent "$sdb"
 ok $? "... what arrived whole is kept ($n), count = last UID, integrity ok"
 dovecot_restart
 poll serverdone "$tap_tmp/server.conf"
-is "$rc.$(out serverdone)" "0.Big: $((2000 - n)) new" \
+is "$rc.$(out serverdone)" "0.Big: $((big - n)) new" \
     "Dovecot back: the rest, once"
-imap_exactly_once "$sdb" 1 2000
+imap_exactly_once "$sdb" 1 $big
 ok $? "... every message stored exactly once"
 
 tap_done

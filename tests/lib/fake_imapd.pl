@@ -62,7 +62,8 @@ sub serve {
 			print $c "* CAPABILITY $caps\r\n$tag OK done\r\n";
 		} elsif ($cmd eq 'EXAMINE' || $cmd eq 'SELECT') {
 			my $n = scalar @uids;
-			print $c "* FLAGS (\\Seen)\r\n* $n EXISTS\r\n* 0 RECENT\r\n"
+			print $c "* FLAGS (\\Seen)\r\n* $n EXISTS\r\n"
+			    . "* 0 RECENT\r\n"
 			    . "* OK [UIDVALIDITY 42] ok\r\n"
 			    . "* OK [UIDNEXT " . ($uids[-1] + 1) . "] ok\r\n"
 			    . "$tag OK [READ-ONLY] done\r\n";

@@ -5,8 +5,15 @@
 #   imap_test_init [FOLDER...]
 #       skip without sqlite3; start Dovecot, stopped at exit after every
 #       daemon started here (append more hooks to tap_cleanup_hooks
-#       before it); 2000 generated messages in $mail, `msg N` names the
-#       Nth; creates each FOLDER
+#       before it); $imap_big generated messages in $mail, `msg N` names
+#       the Nth; creates each FOLDER
+#   imap_wait SECONDS COMMAND...  wait_for, SECONDS scaled by $imap_slow
+#
+# How liaisonbot was built decides the sizes: $imap_big (messages in a
+# "large" folder: 2000, 200 under valgrind, where a message costs fifty
+# times more), $imap_slow (factor for bounded waits: 1, 3 under ASan, 10
+# under valgrind) and $imap_mode ("", "asan" or "valgrind": measurements
+# of time and memory mean nothing under the last two).
 #   imap_config FILE DB [EXTRA-LINES...]
 #       a config whose store is DB and whose [imap] section logs in to the
 #       private Dovecot over IMAPS, trusting its CA; extra lines are added
@@ -21,13 +28,29 @@
 #   imap_daemon_start NAME CONF [ARGS...]  `liaisonbot run` in the
 #       background; stderr in $tap_tmp/NAME.err; its PID in daemon_pid and
 #       $tap_tmp/NAME.pid; stopped at exit by imap_daemons_kill
-#   imap_wait_exit PID SECONDS   bounded wait for PID's end; its exit
-#       status in imap_status (KILLed and 255 when it outlived the wait)
+#   imap_wait_exit PID SECONDS   bounded wait (scaled) for PID's end; its
+#       exit status in imap_status (KILLed and 255 when it outlived it)
+#   imap_alive PID             PID runs (a zombie does not)
 #   imap_log_has NAME PATTERN [COUNT]  NAME's log has at least COUNT
 #       (default 1) lines matching the grep -E PATTERN
 
 . "$LIAISONBOT_SRCDIR/tests/lib/dovecot.sh"
 . "$LIAISONBOT_SRCDIR/tests/lib/messages.sh"
+
+if [ "${LIAISONBOT_VALGRIND:-}" = 1 ]; then
+	imap_mode=valgrind imap_big=200 imap_slow=10
+elif grep -q __asan_init "$LIAISONBOT" 2>/dev/null; then
+	imap_mode=asan imap_big=2000 imap_slow=3
+else
+	imap_mode= imap_big=2000 imap_slow=1
+fi
+
+imap_wait()
+{
+	_iw_limit=$(($1 * imap_slow))
+	shift
+	wait_for "$_iw_limit" "$@"
+}
 
 imap_test_init()
 {
@@ -35,7 +58,7 @@ imap_test_init()
 	tap_cleanup_hooks="imap_daemons_kill $tap_cleanup_hooks dovecot_stop"
 	dovecot_start
 	mail=$tap_tmp/mail
-	messages_generate "$mail" 2000 1500 ||
+	messages_generate "$mail" "$imap_big" 1500 ||
 	    dovecot_die "messages_generate failed"
 	for _folder in "$@"; do
 		dovecot_mkfolder "$_folder" || dovecot_die "mkfolder $_folder"
@@ -106,14 +129,12 @@ imap_daemon_start()
 
 imap_alive()
 {
-	_st=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
-	case $_st in Z*) return 1 ;; esac
-	return 0
+	dovecot_alive "$1"
 }
 
 imap_wait_exit()
 {
-	if ! wait_for "$2" eval "! imap_alive $1"; then
+	if ! imap_wait "$2" eval "! imap_alive $1"; then
 		kill -9 "$1" 2>/dev/null
 		wait "$1" 2>/dev/null
 		imap_status=255
