@@ -124,6 +124,13 @@ imap_alive "$d1"
 ok $? "... and the daemon keeps running"
 deliver_and_time INBOX 4 "$db" 4
 ok $? "... with the old config in force: still ingesting"
+# A good config naming a rules file that is not there: refused as well.
+sed "s|^rules = .*|rules = $tap_tmp/no-such-rules.conf|" "$tap_tmp/d1.good" \
+    >"$conf"
+kill -HUP "$d1"
+imap_wait 15 imap_log_has d1 "reload refused" 2
+imap_ok_log $? "SIGHUP with a missing rules file: refused too" d1
+like "$(cat "$tap_tmp/d1.err")" "no-such-rules.conf" "... naming it"
 
 imap_config "$conf" "$db" "folders = INBOX, Second, Third" \
     "batch_size = 20" "[log]" "debug = daemon"
