@@ -113,8 +113,8 @@ poll_run(struct cmd_context *ctx, int argc, char **argv)
 		config->imap.mark_seen = false;
 	if (!config_require(config, "imap", &error) ||
 	    (rules = cmd_load_rules(config, &error)) == NULL ||
-	    (store = cmd_open_store(config, &error)) == NULL ||
-	    (lock = lock_acquire(config->store.path, &error)) == NULL) {
+	    (lock = lock_acquire(config->store.path, &error)) == NULL ||
+	    (store = cmd_open_store(config, &error)) == NULL) {
 		status = cmd_report(error);
 		goto out;
 	}
@@ -125,8 +125,8 @@ poll_run(struct cmd_context *ctx, int argc, char **argv)
 	status = poll_folders(config, ingest);
 out:
 	ingest_free(ingest);
-	lock_release(lock);
 	store_close(store);
+	lock_release(lock);
 	rules_free(rules);
 	config_free(config);
 	return status;

@@ -53,6 +53,7 @@ struct daemon {
 	char *account;
 	GPtrArray *watches;
 	struct digest_clock *clock;
+	struct lock *lock;	/* one daemon per store */
 	gint64 digest_due;	/* the fire time the digest timer waits for */
 	guint digest_timer;
 	guint breaking_timer;
@@ -342,14 +343,15 @@ watch_connect_later(struct watch *watch, const GError *error)
 	for (int i = 0; i < watch->failures && wait < imap->backoff_max; i++)
 		wait *= 2;
 	wait = MIN(wait, imap->backoff_max);
-	wait += g_random_int_range(0, (gint32)(wait / 4) + 1);
+	/* Jitter downwards, so the cap holds: up to a quarter less. */
+	wait -= g_random_int_range(0, (gint32)(wait / 4) + 1);
 	if (permanent)
 		wait = imap->auth_retry;
 	watch->failures++;
 	if (log_get_level() >= LOG_LEVEL_INFO || watch->failures <= 3 ||
 	    permanent)
-		log_warn("%s; retrying in %" G_GINT64_FORMAT "s",
-		    error->message, wait);
+		log_warn("%s (folder %s); retrying in %" G_GINT64_FORMAT "s",
+		    error->message, watch->folder, wait);
 	store_sync_note(watch->daemon->store, watch->daemon->account,
 	    watch->folder, 0, error->message, NULL);
 	watch->timer = daemon_timer((guint)wait, watch_connect_due, watch);
@@ -393,6 +395,9 @@ watch_wait(struct watch *watch)
 	g_autoptr(GError) error = NULL;
 
 	if (!imap_conn_has_capability(watch->conn, "IDLE")) {
+		log_debug(LOG_AREA_DAEMON, "imap %s: %s: no IDLE, polling "
+		    "every %ds", watch->daemon->account, watch->folder,
+		    imap->poll_interval);
 		watch->timer = daemon_timer((guint)imap->poll_interval,
 		    watch_poll_due, watch);
 		return;
@@ -406,6 +411,8 @@ watch_wait(struct watch *watch)
 		watch->timer = g_idle_add(watch_poll_due, watch);
 		return;
 	}
+	log_debug(LOG_AREA_DAEMON, "imap %s: %s: idling",
+	    watch->daemon->account, watch->folder);
 	watch->io_source = g_unix_fd_add(imap_conn_idle_fd(watch->conn),
 	    G_IO_IN | G_IO_HUP | G_IO_ERR, watch_idle_wake, watch);
 	watch->timer = daemon_timer((guint)imap->idle_refresh,
@@ -450,6 +457,10 @@ watch_sync(struct watch *watch)
 		log_info("imap %s: %s: %u new", daemon->account, watch->folder,
 		    result.added);
 		daemon_check_breaking(daemon);
+	}
+	if (result.more) {
+		watch->timer = g_idle_add(watch_poll_due, watch);
+		return;
 	}
 	watch_wait(watch);
 }
@@ -594,7 +605,9 @@ daemon_open(struct daemon *daemon, GError **error)
 		daemon->status = LB_EXIT_CONFIG;
 		return false;
 	}
+	/* The lock before the store: a second daemon must not touch it. */
 	if (!daemon_check_config(config, error) ||
+	    (daemon->lock = lock_acquire(config->store.path, error)) == NULL ||
 	    (rules = cmd_load_rules(config, error)) == NULL) {
 		config_free(config);
 		return false;
@@ -630,6 +643,7 @@ daemon_close(struct daemon *daemon)
 	rules_free(daemon->rules);
 	config_free(daemon->config);
 	g_free(daemon->account);
+	lock_release(daemon->lock);
 }
 
 int
@@ -637,7 +651,6 @@ daemon_run(struct cmd_context *ctx)
 {
 	struct daemon daemon = { .ctx = ctx, .status = LB_EXIT_OK };
 	g_autoptr(GError) error = NULL;
-	struct lock *lock = NULL;
 	g_autofree char *folders = NULL;
 	guint signals;
 
@@ -648,11 +661,6 @@ daemon_run(struct cmd_context *ctx)
 
 		daemon_close(&daemon);
 		return status;
-	}
-	lock = lock_acquire(store_path(daemon.store), &error);
-	if (lock == NULL) {
-		daemon_close(&daemon);
-		return cmd_report(error);
 	}
 	daemon.loop = g_main_loop_new(NULL, FALSE);
 	signals = g_unix_fd_add(daemon_signal_pipe[0], G_IO_IN,
@@ -667,7 +675,6 @@ daemon_run(struct cmd_context *ctx)
 	g_source_remove(signals);
 	daemon_close(&daemon);
 	g_main_loop_unref(daemon.loop);
-	lock_release(lock);
 	log_info("stopped");
 	return daemon.status;
 }

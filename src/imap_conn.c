@@ -616,6 +616,9 @@ imap_conn_open_folder(struct imap_conn *conn, const char *folder,
 		status->uidnext = info->sel_uidnext;
 		status->exists = info->sel_exists;
 	}
+	/* From here on an EXISTS means mail arrived: imap_conn_folder_grew. */
+	info->sel_has_exists = 0;
+	info->sel_has_recent = 0;
 	log_debug(LOG_AREA_IMAP, "%s: %s %s: uidvalidity %u uidnext %u "
 	    "exists %u", conn->who, read_only ? "examined" : "selected",
 	    folder, info->sel_uidvalidity, info->sel_uidnext,
@@ -635,6 +638,15 @@ imap_conn_examine(struct imap_conn *conn, const char *folder,
     struct imap_folder_status *status, GError **error)
 {
 	return imap_conn_open_folder(conn, folder, true, status, error);
+}
+
+bool
+imap_conn_folder_grew(struct imap_conn *conn)
+{
+	struct mailimap_selection_info *info =
+	    conn->session->imap_selection_info;
+
+	return info != NULL && info->sel_has_exists;
 }
 
 /* A UID set from ascending uids, consecutive runs as ranges. */

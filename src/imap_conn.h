@@ -97,6 +97,12 @@ bool imap_conn_select(struct imap_conn *conn, const char *folder,
 bool imap_conn_examine(struct imap_conn *conn, const char *folder,
     struct imap_folder_status *status, GError **error);
 
+/* Whether the server announced a message count (EXISTS) since the folder
+ * was selected. Servers announce new mail once, at the end of whatever
+ * command is running when it arrives: a UID SEARCH made before may not list
+ * it, and an IDLE started now would not hear of it. Select again. */
+bool imap_conn_folder_grew(struct imap_conn *conn);
+
 /* UIDs greater than after_uid in the selected folder, ascending, into a
  * new array of guint32 (caller frees with g_array_unref). */
 bool imap_conn_list_uids(struct imap_conn *conn, uint32_t after_uid,

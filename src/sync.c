@@ -6,6 +6,10 @@
 #include "source.h"
 #include "sync.h"
 
+/* Passes over a folder that keeps receiving mail while it is read; then
+ * result->more asks the caller to come back. */
+#define SYNC_PASSES_MAX 5
+
 struct sync_run {
 	struct ingest *ingest;
 	struct store *store;
@@ -101,8 +105,10 @@ sync_start(struct sync_run *run, guint32 uidvalidity, GError **error)
 	return true;
 }
 
-bool
-sync_folder(struct imap_conn *conn, struct ingest *ingest,
+/* One EXAMINE (or SELECT), UID SEARCH and FETCH of what is new; adds to
+ * result. */
+static bool
+sync_pass(struct imap_conn *conn, struct ingest *ingest,
     const char *account, const char *folder,
     const struct sync_options *options, struct sync_result *result,
     GError **error)
@@ -121,7 +127,6 @@ sync_folder(struct imap_conn *conn, struct ingest *ingest,
 	guint32 start;
 	bool ok, saved = true;
 
-	memset(result, 0, sizeof(*result));
 	ok = options->mark_seen
 	    ? imap_conn_select(conn, folder, &status, error)
 	    : imap_conn_examine(conn, folder, &status, error);
@@ -152,6 +157,28 @@ sync_folder(struct imap_conn *conn, struct ingest *ingest,
 	if (!saved) {
 		g_propagate_error(error, g_steal_pointer(&save_error));
 		return false;
+	}
+	return true;
+}
+
+bool
+sync_folder(struct imap_conn *conn, struct ingest *ingest,
+    const char *account, const char *folder,
+    const struct sync_options *options, struct sync_result *result,
+    GError **error)
+{
+	memset(result, 0, sizeof(*result));
+	for (int pass = 1; pass <= SYNC_PASSES_MAX; pass++) {
+		if (!sync_pass(conn, ingest, account, folder, options, result,
+		    error))
+			return false;
+		/* Mail that arrived during the pass may be missing from its
+		 * UID SEARCH, and the server will not announce it again. */
+		result->more = imap_conn_folder_grew(conn);
+		if (!result->more)
+			break;
+		log_debug(LOG_AREA_IMAP, "%s: %s: new mail during the sync",
+		    account, folder);
 	}
 	return true;
 }

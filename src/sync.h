@@ -27,10 +27,14 @@ struct sync_result {
 	unsigned added;
 	unsigned duplicates;
 	bool stopped;			/* *stop was seen */
+	bool more;			/* mail still arriving: sync again
+					   before waiting (IDLE would not
+					   hear of it) */
 };
 
-/* Selects folder on conn and stores what is new. On failure, what was
- * fetched before it is committed and error says why. */
+/* Selects folder on conn and stores what is new, again while the server
+ * announces new mail during the sync (a few passes at most). On failure,
+ * what was fetched before it is committed and error says why. */
 bool sync_folder(struct imap_conn *conn, struct ingest *ingest,
     const char *account, const char *folder,
     const struct sync_options *options, struct sync_result *result,
