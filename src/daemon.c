@@ -16,6 +16,7 @@
 #include "imap_account.h"
 #include "ingest.h"
 #include "lock.h"
+#include "memtrim.h"
 #include "log.h"
 #include "outbox.h"
 #include "store_draft.h"
@@ -58,6 +59,7 @@ struct daemon {
 	guint digest_timer;
 	guint breaking_timer;
 	guint outbox_timer;
+	guint trim_timer;	/* memory trim once things go quiet */
 	int status;
 };
 
@@ -387,6 +389,29 @@ watch_idle_refresh(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+/* Quiet for a while: give memory back (memtrim.h). */
+#define DAEMON_TRIM_DELAY 10
+
+static gboolean
+daemon_trim_due(gpointer data)
+{
+	struct daemon *daemon = data;
+
+	daemon->trim_timer = 0;
+	memtrim_idle();
+	return G_SOURCE_REMOVE;
+}
+
+/* Each activity pushes the trim back, so a busy daemon is not slowed by
+ * paging its code back in. */
+static void
+daemon_arm_trim(struct daemon *daemon)
+{
+	daemon_clear_source(&daemon->trim_timer);
+	daemon->trim_timer = daemon_timer(DAEMON_TRIM_DELAY, daemon_trim_due,
+	    daemon);
+}
+
 /* After a sync: IDLE when the server offers it, else poll. */
 static void
 watch_wait(struct watch *watch)
@@ -400,6 +425,7 @@ watch_wait(struct watch *watch)
 		    imap->poll_interval);
 		watch->timer = daemon_timer((guint)imap->poll_interval,
 		    watch_poll_due, watch);
+		daemon_arm_trim(watch->daemon);
 		return;
 	}
 	if (!imap_conn_idle_start(watch->conn, &error)) {
@@ -413,6 +439,7 @@ watch_wait(struct watch *watch)
 	}
 	log_debug(LOG_AREA_DAEMON, "imap %s: %s: idling",
 	    watch->daemon->account, watch->folder);
+	daemon_arm_trim(watch->daemon);
 	watch->io_source = g_unix_fd_add(imap_conn_idle_fd(watch->conn),
 	    G_IO_IN | G_IO_HUP | G_IO_ERR, watch_idle_wake, watch);
 	watch->timer = daemon_timer((guint)imap->idle_refresh,
@@ -635,6 +662,7 @@ daemon_close(struct daemon *daemon)
 	daemon_clear_source(&daemon->digest_timer);
 	daemon_clear_source(&daemon->breaking_timer);
 	daemon_clear_source(&daemon->outbox_timer);
+	daemon_clear_source(&daemon->trim_timer);
 	digest_clock_free(daemon->clock);
 	compose_free(daemon->compose);
 	outbox_free(daemon->outbox);
