@@ -128,3 +128,43 @@ message_flags_describe(unsigned flags)
 	}
 	return g_string_free(out, FALSE);
 }
+
+char *
+message_dump(const struct message *message)
+{
+	GString *out = g_string_new(NULL);
+	const char *strings[][2] = {
+		{ "message-id", message->message_id },
+		{ "in-reply-to", message->in_reply_to },
+		{ "thread-key", message->thread_key },
+		{ "subject-key", message->subject_key },
+		{ "list-id", message->list_id },
+		{ "archived-at", message->archived_at },
+		{ "from-name", message->from_name },
+		{ "from-address", message->from_address },
+		{ "to", message->to },
+		{ "cc", message->cc },
+		{ "subject", message->subject },
+		{ "text", message->text },
+		{ "own-text", message->own_text },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(strings); i++)
+		g_string_append_printf(out, "%s: %s\n", strings[i][0],
+		    strings[i][1] != NULL ? strings[i][1] : "(null)");
+	for (size_t i = 0; message->references != NULL &&
+	    message->references[i] != NULL; i++)
+		g_string_append_printf(out, "references: %s\n",
+		    message->references[i]);
+	for (guint i = 0; i < message->headers->len; i++) {
+		const struct message_header *header =
+		    g_ptr_array_index(message->headers, i);
+
+		g_string_append_printf(out, "header: %s: %s\n", header->name,
+		    header->value);
+	}
+	g_string_append_printf(out, "date: %" G_GINT64_FORMAT "\n"
+	    "arrival: %" G_GINT64_FORMAT "\nflags: %u\n", message->date,
+	    message->arrival, message->flags);
+	return g_string_free(out, FALSE);
+}

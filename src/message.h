@@ -90,6 +90,11 @@ const char *verdict_category_name(enum verdict_category category);
 bool verdict_category_parse(const char *name, enum verdict_category *out);
 void verdict_clear(struct verdict *verdict);
 
+/* Every field, header and flag of message as text, a line each, for
+ * tests that compare two parses (the verdict is left out). Caller
+ * frees. */
+char *message_dump(const struct message *message);
+
 /* Comma list of flag names ("bad-date,no-message-id") for display; "" if
  * none. Caller frees. */
 char *message_flags_describe(unsigned flags);

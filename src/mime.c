@@ -7,6 +7,7 @@
 
 #include "log.h"
 #include "mime.h"
+#include "mime_fields.h"
 #include "text.h"
 #include "thread.h"
 
@@ -516,14 +517,13 @@ mime_read_body(struct mime_state *state, GMimeMessage *mime)
 
 /* ---- headers ------------------------------------------------------------- */
 
-/* The header's value decoded, unfolded and cleaned. GMime has decoded it
- * already (it does, for its warnings). Caller frees. */
+/* A header value as message->headers holds it: cleaned (unfolded, one
+ * line) and cut at MIME_HEADER_MAX. len < 0: NUL-terminated. */
 static char *
-mime_header_value(struct mime_state *state, GMimeHeader *header)
+mime_clean_value(struct mime_state *state, const char *value, gssize len)
 {
 	bool cut;
-	char *clean = text_clean_line(g_mime_header_get_value(header), -1,
-	    MIME_HEADER_MAX, &cut);
+	char *clean = text_clean_line(value, len, MIME_HEADER_MAX, &cut);
 
 	if (cut)
 		state->flags |= MESSAGE_FLAG_TRUNCATED;
@@ -616,14 +616,12 @@ mime_join_list(struct mime_state *state, char **list, const char *value)
 	*list = joined;
 }
 
-/* Fields taken from the first header of their name. */
+/* Fields taken from the first header of their name; raw is the value as
+ * in the mail (GMime's raw value), value the cleaned one. */
 static void
 mime_header_field(struct message *message, struct mime_state *state,
-    GMimeHeader *header, const char *value)
+    const char *name, const char *raw, const char *value)
 {
-	const char *name = g_mime_header_get_name(header);
-	const char *raw = g_mime_header_get_raw_value(header);
-
 	if (raw == NULL)
 		raw = "";
 	if (g_ascii_strcasecmp(name, "Message-Id") == 0) {
@@ -671,24 +669,37 @@ mime_header_field(struct message *message, struct mime_state *state,
 	}
 }
 
+/* One header into message->headers and the fields; takes value. */
 static void
 mime_add_header(struct message *message, struct mime_state *state,
-    GMimeHeader *header)
+    const char *name, gssize name_len, char *value)
 {
 	struct message_header *entry;
-	char *value = mime_header_value(state, header);
 
-	mime_header_field(message, state, header, value);
 	if (message->headers->len >= MIME_HEADERS_MAX) {
 		state->flags |= MESSAGE_FLAG_TRUNCATED;
 		g_free(value);
 		return;
 	}
 	entry = g_new(struct message_header, 1);
-	entry->name = text_clean_line(g_mime_header_get_name(header), -1,
-	    MIME_ID_MAX, NULL);
+	entry->name = text_clean_line(name, name_len, MIME_ID_MAX, NULL);
 	entry->value = value;
 	g_ptr_array_add(message->headers, entry);
+}
+
+/* A header GMime parsed. GMime has decoded its value already (it does,
+ * for its warnings). */
+static void
+mime_add_gmime_header(struct message *message, struct mime_state *state,
+    GMimeHeader *header)
+{
+	const char *name = g_mime_header_get_name(header);
+	const char *raw = g_mime_header_get_raw_value(header);
+	char *value = mime_clean_value(state, g_mime_header_get_value(header),
+	    -1);
+
+	mime_header_field(message, state, name, raw, value);
+	mime_add_header(message, state, name, -1, value);
 }
 
 /* The message's headers and its top part's Content-* headers, which GMime
@@ -715,10 +726,10 @@ mime_read_headers(struct message *message, struct mime_state *state,
 
 		if (b == NULL || (a != NULL && g_mime_header_get_offset(a) <=
 		    g_mime_header_get_offset(b))) {
-			mime_add_header(message, state, a);
+			mime_add_gmime_header(message, state, a);
 			i++;
 		} else {
-			mime_add_header(message, state, b);
+			mime_add_gmime_header(message, state, b);
 			j++;
 		}
 	}
@@ -745,12 +756,12 @@ mime_first_mailbox(InternetAddressList *list)
 	return NULL;
 }
 
+/* The first mailbox of the From list. */
 static void
 mime_read_from(struct message *message, struct mime_state *state,
-    GMimeMessage *mime)
+    InternetAddressList *from)
 {
-	InternetAddressMailbox *mailbox =
-	    mime_first_mailbox(g_mime_message_get_from(mime));
+	InternetAddressMailbox *mailbox = mime_first_mailbox(from);
 	const char *name, *address;
 
 	if (mailbox == NULL) {
@@ -774,19 +785,179 @@ mime_read_from(struct message *message, struct mime_state *state,
 }
 
 static void
-mime_read_envelope(struct message *message, struct mime_state *state,
-    GMimeMessage *mime)
+mime_read_date(struct message *message, struct mime_state *state,
+    GDateTime *date)
 {
-	GDateTime *date = g_mime_message_get_date(mime);
-
-	mime_read_headers(message, state, mime);
-	mime_read_from(message, state, mime);
 	if (date != NULL) {
 		message->date = g_date_time_to_unix(date);
 	} else {
 		message->date = message->arrival;
 		state->flags |= MESSAGE_FLAG_BAD_DATE;
 	}
+}
+
+static void
+mime_read_envelope(struct message *message, struct mime_state *state,
+    GMimeMessage *mime)
+{
+	mime_read_headers(message, state, mime);
+	mime_read_from(message, state, g_mime_message_get_from(mime));
+	mime_read_date(message, state, g_mime_message_get_date(mime));
+}
+
+/* ---- the header fast path ------------------------------------------------ */
+
+/* A plain header block (mime_fields.h) is read here, and GMime gets only
+ * its Content-* fields and the body. */
+
+/* The fields' names and raw values as C strings, "name\0value\0" each,
+ * in one block; names[i] and raws[i] point into it. Caller frees. */
+static char *
+mime_fields_strings(const GArray *fields, const char **names,
+    const char **raws)
+{
+	size_t size = 0, o = 0;
+	char *block;
+
+	for (guint i = 0; i < fields->len; i++) {
+		const struct mime_field *field = &g_array_index(fields,
+		    struct mime_field, i);
+
+		size += field->name_len + field->value_len + 2;
+	}
+	block = g_malloc(size);
+	for (guint i = 0; i < fields->len; i++) {
+		const struct mime_field *field = &g_array_index(fields,
+		    struct mime_field, i);
+
+		names[i] = memcpy(block + o, field->name, field->name_len);
+		o += field->name_len;
+		block[o++] = '\0';
+		raws[i] = memcpy(block + o, field->value, field->value_len);
+		o += field->value_len;
+		block[o++] = '\0';
+	}
+	return block;
+}
+
+/* The value as GMime's g_mime_header_get_value() gives it: unfolded and
+ * RFC 2047-decoded, with the same warnings. Caller frees. */
+static char *
+mime_field_decode(const char *raw, bool encoded)
+{
+	char *unfolded = g_mime_utils_header_unfold(raw);
+	char *decoded;
+
+	if (!encoded)
+		return unfolded;	/* plain ASCII decodes to itself */
+	decoded = g_mime_utils_header_decode_text(mime_options(), unfolded);
+	g_free(unfolded);
+	return decoded;
+}
+
+/* The cleaned value of a field. Without "=?" the decoded value is the
+ * unfolded raw value, and cleaning does what unfolding does (the block is
+ * plain: no CR but before LF, every LF followed by a blank), so the raw
+ * value is cleaned directly. */
+static char *
+mime_field_value(struct mime_state *state, const char *raw, size_t len,
+    bool encoded)
+{
+	g_autofree char *decoded = NULL;
+
+	if (!encoded)
+		return mime_clean_value(state, raw, (gssize)len);
+	decoded = mime_field_decode(raw, true);
+	return mime_clean_value(state, decoded, -1);
+}
+
+/* Exported by GMime 3.2 and what its parser uses, but declared in its
+ * header only from 3.2.14 on; a compatible redeclaration. */
+void internet_address_list_append_parse(InternetAddressList *list,
+    GMimeParserOptions *options, const char *str);
+
+/* Address fields GMime parses into lists as it reads them (warning of
+ * what is wrong); From is the one liaisonbot keeps. */
+static const char *const mime_address_fields[] = {
+	"Sender", "From", "Reply-To", "To", "Cc", "Bcc",
+};
+
+static void
+mime_field_addresses(InternetAddressList *from, const char *name,
+    const char *raw)
+{
+	g_autoptr(InternetAddressList) list = NULL;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(mime_address_fields); i++) {
+		if (g_ascii_strcasecmp(name, mime_address_fields[i]) != 0)
+			continue;
+		if (g_ascii_strcasecmp(name, "From") == 0) {
+			internet_address_list_append_parse(from,
+			    mime_options(), raw);
+			return;
+		}
+		list = internet_address_list_new();
+		internet_address_list_append_parse(list, mime_options(), raw);
+		return;
+	}
+}
+
+/* The envelope from the fields, as mime_read_envelope reads it from
+ * GMime: the same values and, through the warning callback, the same
+ * flags. */
+static void
+mime_read_fields(struct message *message, struct mime_state *state,
+    const GArray *fields)
+{
+	g_autoptr(InternetAddressList) from = internet_address_list_new();
+	g_autofree const char **names = g_new(const char *, fields->len);
+	g_autofree const char **raws = g_new(const char *, fields->len);
+	g_autofree char *strings = mime_fields_strings(fields, names, raws);
+	GDateTime *date = NULL;
+
+	for (guint i = 0; i < fields->len; i++) {
+		const struct mime_field *field = &g_array_index(fields,
+		    struct mime_field, i);
+		char *value = mime_field_value(state, raws[i],
+		    field->value_len, field->encoded);
+
+		mime_field_addresses(from, names[i], raws[i]);
+		if (date == NULL && g_ascii_strcasecmp(names[i], "Date") == 0) {
+			g_autofree char *decoded = mime_field_decode(raws[i],
+			    field->encoded);
+
+			date = g_mime_utils_header_decode_date(decoded);
+		}
+		mime_header_field(message, state, names[i], raws[i], value);
+		mime_add_header(message, state, names[i],
+		    (gssize)field->name_len, value);
+	}
+	mime_read_from(message, state, from);
+	mime_read_date(message, state, date);
+	if (date != NULL)
+		g_date_time_unref(date);
+}
+
+/* What GMime parses of a plain message: its Content-* fields, then the
+ * empty line and the body as they are. */
+static GByteArray *
+mime_reduce(const char *data, size_t len, const GArray *fields,
+    size_t blank)
+{
+	GByteArray *out = g_byte_array_sized_new((guint)len);
+
+	for (guint i = 0; i < fields->len; i++) {
+		const struct mime_field *field = &g_array_index(fields,
+		    struct mime_field, i);
+
+		if (field->content)
+			g_byte_array_append(out, (const guint8 *)field->name,
+			    (guint)(field->value + field->value_len -
+			    field->name));
+	}
+	g_byte_array_append(out, (const guint8 *)data + blank,
+	    (guint)(len - blank));
+	return out;
 }
 
 /* ---- the whole message --------------------------------------------------- */
@@ -823,58 +994,87 @@ mime_mbox_line(const char *data, size_t len)
 	return nl != NULL ? (size_t)(nl - data) + 1 : len;
 }
 
-/* Parses data, which must stay valid until this returns. */
-static void
-mime_parse_bytes(struct message *message, struct mime_state *state,
-    const char *data, size_t len)
+/* What GMime makes of the bytes in array, or NULL when it can make
+ * nothing of them. GMime reads them in place, through a stream that does
+ * not own the array: it must outlive the message. */
+static GMimeMessage *
+mime_construct(GByteArray *array)
 {
-	GMimeParserOptions *options = mime_options();
 	g_autoptr(GMimeStream) stream = NULL;
 	g_autoptr(GMimeParser) parser = NULL;
-	g_autoptr(GMimeMessage) mime = NULL;
-	GByteArray *array;
 
-	/* GMime reads the caller's bytes in place: the array only lends
-	 * them (the stream does not own it, nothing writes to it). */
-	array = g_byte_array_new_take((guint8 *)data, len);
 	stream = g_mime_stream_mem_new_with_byte_array(array);
 	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
 	parser = g_mime_parser_new_with_stream(stream);
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
-	g_mime_parser_options_set_warning_callback(options, mime_warning,
-	    state);
-	mime = g_mime_parser_construct_message(parser, options);
-	if (mime != NULL) {
-		mime_read_envelope(message, state, mime);
-		mime_read_body(state, mime);
-	} else {
-		/* nothing GMime could use: keep the bytes as text */
-		size_t n = MIN(len, MIME_TEXT_MAX);
-		char *text = g_malloc(n + 1);
-
-		state->flags |= MESSAGE_FLAG_BROKEN_MIME |
-		    MESSAGE_FLAG_BAD_HEADERS | MESSAGE_FLAG_NO_FROM |
-		    MESSAGE_FLAG_BAD_DATE;
-		if (len > MIME_TEXT_MAX)
-			state->flags |= MESSAGE_FLAG_TRUNCATED;
-		message->date = message->arrival;
-		memcpy(text, data, n);
-		text = mime_to_utf8(text, &n, NULL, &state->flags);
-		mime_append_text(state, text, n);
-		g_free(text);
-		if (state->text->len == 0)
-			state->flags |= MESSAGE_FLAG_NO_TEXT;
-	}
-	g_clear_object(&mime);
-	g_clear_object(&parser);
-	g_clear_object(&stream);
-	g_mime_parser_options_set_warning_callback(options, mime_warning,
-	    NULL);
-	g_byte_array_free(array, FALSE);
+	return g_mime_parser_construct_message(parser, mime_options());
 }
 
-struct message *
-mime_parse(GBytes *raw, gint64 arrival)
+/* Nothing GMime could use: the bytes are kept as text. */
+static void
+mime_read_unparsed(struct message *message, struct mime_state *state,
+    const char *data, size_t len)
+{
+	size_t n = MIN(len, MIME_TEXT_MAX);
+	char *text = g_malloc(n + 1);
+
+	state->flags |= MESSAGE_FLAG_BROKEN_MIME | MESSAGE_FLAG_BAD_HEADERS |
+	    MESSAGE_FLAG_NO_FROM | MESSAGE_FLAG_BAD_DATE;
+	if (len > MIME_TEXT_MAX)
+		state->flags |= MESSAGE_FLAG_TRUNCATED;
+	message->date = message->arrival;
+	memcpy(text, data, n);
+	text = mime_to_utf8(text, &n, NULL, &state->flags);
+	mime_append_text(state, text, n);
+	g_free(text);
+	if (state->text->len == 0)
+		state->flags |= MESSAGE_FLAG_NO_TEXT;
+}
+
+/* The fast path when the header block is plain (fast_headers), GMime's
+ * own header parser otherwise. The warning callback is on throughout:
+ * reading the fields can warn too. */
+static void
+mime_parse_bytes(struct message *message, struct mime_state *state,
+    const char *data, size_t len, bool fast_headers)
+{
+	GMimeParserOptions *options = mime_options();
+	g_autoptr(GArray) fields = g_array_new(FALSE, FALSE,
+	    sizeof(struct mime_field));
+	GByteArray *reduced = NULL, *lent = NULL;
+	GMimeMessage *mime = NULL;
+	size_t blank;
+
+	g_mime_parser_options_set_warning_callback(options, mime_warning,
+	    state);
+	if (fast_headers && mime_fields_scan(data, len, fields, &blank)) {
+		reduced = mime_reduce(data, len, fields, blank);
+		mime = mime_construct(reduced);
+		if (mime != NULL)
+			mime_read_fields(message, state, fields);
+	}
+	if (mime == NULL) {
+		/* only lends the caller's bytes: nothing writes to them */
+		lent = g_byte_array_new_take((guint8 *)data, len);
+		mime = mime_construct(lent);
+		if (mime != NULL)
+			mime_read_envelope(message, state, mime);
+	}
+	if (mime != NULL)
+		mime_read_body(state, mime);
+	else
+		mime_read_unparsed(message, state, data, len);
+	g_clear_object(&mime);
+	if (reduced != NULL)
+		g_byte_array_unref(reduced);
+	if (lent != NULL)
+		g_byte_array_free(lent, FALSE);
+	g_mime_parser_options_set_warning_callback(options, mime_warning,
+	    NULL);
+}
+
+static struct message *
+mime_parse_with(GBytes *raw, gint64 arrival, bool fast_headers)
 {
 	struct message *message = message_new();
 	struct mime_state state = { 0 };
@@ -889,7 +1089,8 @@ mime_parse(GBytes *raw, gint64 arrival)
 		data = "";
 	skip = mime_mbox_line(data, len);
 	state.text = g_string_new(NULL);
-	mime_parse_bytes(message, &state, data + skip, len - skip);
+	mime_parse_bytes(message, &state, data + skip, len - skip,
+	    fast_headers);
 
 	message->text = g_string_free(state.text, FALSE);
 	if (message->message_id == NULL) {
@@ -909,4 +1110,16 @@ mime_parse(GBytes *raw, gint64 arrival)
 		    message->message_id, len, flags);
 	}
 	return message;
+}
+
+struct message *
+mime_parse(GBytes *raw, gint64 arrival)
+{
+	return mime_parse_with(raw, arrival, true);
+}
+
+struct message *
+mime_parse_reference(GBytes *raw, gint64 arrival)
+{
+	return mime_parse_with(raw, arrival, false);
 }

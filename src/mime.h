@@ -60,4 +60,9 @@ void mime_init(void);
  * mime_init() if needed. Caller frees with message_free(). */
 struct message *mime_parse(GBytes *raw, gint64 arrival);
 
+/* The same parse with GMime reading every header itself, as mime_parse
+ * does when a header block is not plain (mime_fields.h): the reference
+ * that tests compare mime_parse with. */
+struct message *mime_parse_reference(GBytes *raw, gint64 arrival);
+
 #endif

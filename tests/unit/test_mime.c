@@ -818,6 +818,66 @@ test_big_attachment(void)
 	}
 }
 
+/* The header fast path (mime_fields.h) must read every message exactly as
+ * GMime's own header parser does: compare the two parses of each fixed
+ * case and of every mail file the suite ships. */
+static void
+compare_parses(const char *name, GBytes *raw)
+{
+	struct message *fast = mime_parse(raw, ARRIVAL);
+	struct message *reference = mime_parse_reference(raw, ARRIVAL);
+	g_autofree char *a = message_dump(fast);
+	g_autofree char *b = message_dump(reference);
+
+	is_str(a, b, "fast path = GMime headers: %s", name);
+	message_free(fast);
+	message_free(reference);
+}
+
+static void
+compare_dir(const char *dir)
+{
+	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+	const char *entry;
+	int files = 0;
+
+	if (d == NULL) {
+		ok(0, "open %s", dir);
+		return;
+	}
+	while ((entry = g_dir_read_name(d)) != NULL) {
+		g_autofree char *path = g_build_filename(dir, entry, NULL);
+		g_autofree char *data = NULL;
+		gsize len;
+
+		if (strcmp(entry, "EXPECTED") == 0 ||
+		    strcmp(entry, "MANIFEST") == 0 ||
+		    g_str_has_suffix(entry, ".mbox") ||
+		    !g_file_get_contents(path, &data, &len, NULL))
+			continue;
+		GBytes *raw = g_bytes_new_take(g_steal_pointer(&data), len);
+		compare_parses(path, raw);
+		g_bytes_unref(raw);
+		files++;
+	}
+	ok(files > 0, "%s: %d files compared", dir, files);
+}
+
+static void
+test_fast_path(void)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		size_t len = cases[i].len ? cases[i].len : strlen(cases[i].raw);
+		GBytes *raw = g_bytes_new_static(cases[i].raw, len);
+
+		compare_parses(cases[i].name, raw);
+		g_bytes_unref(raw);
+	}
+	compare_dir("tests/data/corpus");
+	compare_dir("tests/data/hostile");
+	compare_dir("contrib/sample-week");
+}
+
 /* Fixed messages become the fuzzer's seed corpus, named by content as
  * libFuzzer names its own. */
 static void
@@ -853,5 +913,6 @@ main(void)
 	test_long_header();
 	test_deep_nesting();
 	test_big_attachment();
+	test_fast_path();
 	return done_testing();
 }
