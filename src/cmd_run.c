@@ -10,12 +10,16 @@
 static int
 run_run(struct cmd_context *ctx, int argc, char **argv)
 {
-	gboolean allow_root = FALSE;
+	gboolean allow_root = FALSE, dry_run = FALSE;
 	const GOptionEntry entries[] = {
 		{ "allow-root", 0, 0, G_OPTION_ARG_NONE, &allow_root,
 		  "Run even as root (for throwaway test machines)", NULL },
+		{ "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run,
+		  "Follow, store and draft, but deliver nothing and change "
+		  "nothing on the server (drafts stay queued)", NULL },
 		{ NULL },
 	};
+	struct daemon_options options = { 0 };
 	int status;
 
 	if (!cmd_parse_options(ctx, &cmd_run, entries, &argc, &argv,
@@ -32,12 +36,13 @@ run_run(struct cmd_context *ctx, int argc, char **argv)
 		    "(see contrib/liaisonbot.service) or pass --allow-root");
 		return LB_EXIT_NOPERM;
 	}
-	return daemon_run(ctx);
+	options.dry_run = dry_run;
+	return daemon_run(ctx, &options);
 }
 
 const struct cmd cmd_run = {
 	.name = "run",
-	.args = "[--allow-root]",
+	.args = "[--allow-root] [--dry-run]",
 	.summary = "Follow the IMAP folders and draft digests (daemon, "
 		   "foreground)",
 	.run = run_run,

@@ -43,6 +43,7 @@ struct watch {
 
 struct daemon {
 	struct cmd_context *ctx;
+	const struct daemon_options *options;
 	GMainLoop *loop;
 	struct config *config;
 	struct ruleset *rules;
@@ -130,6 +131,27 @@ daemon_now(void)
 
 static gboolean daemon_outbox_due(gpointer data);
 
+/* --dry-run: say what delivery would send, and leave it queued. */
+static void
+daemon_deliver_dry(struct daemon *daemon)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) queued = store_drafts_by_state(daemon->store,
+	    "queued", &error);
+
+	if (queued == NULL) {
+		log_warn("outbox: %s", error->message);
+		return;
+	}
+	for (guint i = 0; i < queued->len; i++) {
+		const struct store_draft *draft = g_ptr_array_index(queued, i);
+
+		log_info("outbox: dry run: draft %" G_GINT64_FORMAT " <%s> "
+		    "stays queued, not delivered: %s", draft->id,
+		    draft->message_id, draft->subject);
+	}
+}
+
 static void
 daemon_deliver(struct daemon *daemon)
 {
@@ -138,6 +160,10 @@ daemon_deliver(struct daemon *daemon)
 	gint64 next;
 
 	daemon_clear_source(&daemon->outbox_timer);
+	if (daemon->options->dry_run) {
+		daemon_deliver_dry(daemon);
+		return;
+	}
 	if (!outbox_deliver(daemon->outbox, daemon_now(), &report, &error) ||
 	    !outbox_next_due(daemon->outbox, &next, &error)) {
 		log_warn("outbox: %s", error->message);
@@ -570,6 +596,17 @@ daemon_configure(struct daemon *daemon, struct config *config,
 	return true;
 }
 
+/* The configuration, with what --dry-run forbids turned off. */
+static struct config *
+daemon_load_config(struct daemon *daemon)
+{
+	struct config *config = cmd_load_config(daemon->ctx);
+
+	if (config != NULL && daemon->options->dry_run)
+		config->imap.mark_seen = false;
+	return config;
+}
+
 /* SIGHUP: a bad new configuration leaves the old one in force. */
 static void
 daemon_reconfigure(struct daemon *daemon)
@@ -580,7 +617,7 @@ daemon_reconfigure(struct daemon *daemon)
 
 	log_info("reloading %s", daemon->ctx->config_path
 	    ? daemon->ctx->config_path : "the configuration");
-	config = cmd_load_config(daemon->ctx);
+	config = daemon_load_config(daemon);
 	if (config != NULL &&
 	    strcmp(config->store.path, daemon->config->store.path) != 0)
 		g_set_error(&error, LB_ERROR, LB_ERROR_CONFIG,
@@ -625,7 +662,7 @@ daemon_signal_ready(gint fd, GIOCondition condition, gpointer data)
 static bool
 daemon_open(struct daemon *daemon, GError **error)
 {
-	struct config *config = cmd_load_config(daemon->ctx);
+	struct config *config = daemon_load_config(daemon);
 	struct ruleset *rules;
 
 	if (config == NULL) {
@@ -675,9 +712,13 @@ daemon_close(struct daemon *daemon)
 }
 
 int
-daemon_run(struct cmd_context *ctx)
+daemon_run(struct cmd_context *ctx, const struct daemon_options *options)
 {
-	struct daemon daemon = { .ctx = ctx, .status = LB_EXIT_OK };
+	struct daemon daemon = {
+		.ctx = ctx,
+		.options = options,
+		.status = LB_EXIT_OK,
+	};
 	g_autoptr(GError) error = NULL;
 	g_autofree char *folders = NULL;
 	guint signals;
@@ -694,7 +735,8 @@ daemon_run(struct cmd_context *ctx)
 	signals = g_unix_fd_add(daemon_signal_pipe[0], G_IO_IN,
 	    daemon_signal_ready, &daemon);
 	folders = g_strjoinv(", ", daemon.config->imap.folders);
-	log_info("following %s as %s", folders, daemon.account);
+	log_info("following %s as %s%s", folders, daemon.account,
+	    options->dry_run ? " (dry run: nothing is delivered)" : "");
 	daemon_deliver(&daemon);
 	daemon_check_breaking(&daemon);
 	daemon_arm_digest(&daemon);

@@ -12,9 +12,17 @@
 
 #include <glib.h>
 
+/* dry_run: follow and store as usual, compose drafts into the outbox, but
+ * change nothing outside the store: no \Seen, nothing sent over SMTP or
+ * copied to the Drafts folder (the drafts stay queued for a later run or
+ * `outbox --deliver`). */
+struct daemon_options {
+	bool dry_run;
+};
+
 /* Runs until told to stop. config_path is reread on SIGHUP. Returns the
  * exit status. */
 struct cmd_context;
-int daemon_run(struct cmd_context *ctx);
+int daemon_run(struct cmd_context *ctx, const struct daemon_options *options);
 
 #endif

@@ -62,4 +62,16 @@ drafts_daemon_stop
 is "$(received):$(sqlite3 "$db" 'SELECT count(*) FROM drafts')" 2:2 \
 	"two digests in all, each delivered once"
 is "$(grep -c 'digest due' "$tap_tmp/daemon.log")" 2 "two fired, per the log"
+
+# --dry-run over the next fire time: drafted, left queued, not delivered.
+logged() { grep -q "$1" "$tap_tmp/daemon.log"; }
+drafts_daemon_start $((fire + 2 * 86400 + 5)) --dry-run
+wait_for 30 logged 'dry run: draft 3 <'
+ok $? "run --dry-run drafts the digest and says it stays queued"
+drafts_daemon_stop
+is "$daemon_status" 0 "the dry run stops cleanly"
+is "$(received):$(sqlite3 "$db" 'SELECT state FROM drafts WHERE id = 3')" \
+	2:queued "nothing was delivered; the draft is queued"
+LIAISONBOT_NOW=$((fire + 2 * 86400 + 10)) lb -q outbox --deliver
+is "$?:$(received)" 0:3 "a later delivery sends it"
 tap_done

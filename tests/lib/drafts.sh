@@ -23,10 +23,10 @@
 #   drafts_imap_config CONFIG-LINE...
 #       drafts_setup for those servers: [imap] on Dovecot following
 #       $drafts_folder (default INBOX), [smtp] to the sink
-#   drafts_daemon_start [EPOCH] / drafts_daemon_stop
+#   drafts_daemon_start [EPOCH [RUN-OPTION...]] / drafts_daemon_stop
 #       `run --allow-root` with $conf in the background, logging to
 #       $tap_tmp/daemon.log, its clock starting at EPOCH (LIAISONBOT_NOW)
-#       when given; stop: SIGTERM, 10 s, then SIGKILL; the exit status
+#       when given (not empty); stop: SIGTERM, 10 s, then SIGKILL; the exit status
 #       in $daemon_status
 #   drafts_text FILE / drafts_html FILE / drafts_header NAME FILE
 #       a draft's decoded parts and headers (tests/lib/draft.pl)
@@ -123,11 +123,13 @@ drafts_imap_config() {
 
 daemon_pid=
 drafts_daemon_start() {
-	if [ -n "${1:-}" ]; then
-		LIAISONBOT_NOW=$1 "$LIAISONBOT" -c "$conf" run --allow-root \
-		    2>>"$tap_tmp/daemon.log" &
+	_dd_now=${1:-}
+	[ $# -gt 0 ] && shift
+	if [ -n "$_dd_now" ]; then
+		LIAISONBOT_NOW=$_dd_now "$LIAISONBOT" -c "$conf" run \
+		    --allow-root "$@" 2>>"$tap_tmp/daemon.log" &
 	else
-		"$LIAISONBOT" -c "$conf" run --allow-root \
+		"$LIAISONBOT" -c "$conf" run --allow-root "$@" \
 		    2>>"$tap_tmp/daemon.log" &
 	fi
 	daemon_pid=$!
