@@ -86,6 +86,13 @@ status_gather(struct status *status, struct store *store, GError **error)
 	return true;
 }
 
+static bool
+status_copy_owed(const struct store_draft *draft)
+{
+	return g_strcmp0(draft->imap_state, "pending") == 0 ||
+	    g_strcmp0(draft->imap_state, "failed") == 0;
+}
+
 static guint
 status_count_drafts(const struct status *status, const char *state)
 {
@@ -145,6 +152,11 @@ status_print_text(const struct status *status)
 			    d->state, d->id, d->kind, d->subject,
 			    d->last_error ? ": " : "",
 			    d->last_error ? d->last_error : "");
+		/* Sent, but its copy in the Drafts folder is still owed. */
+		else if (status_copy_owed(d))
+			printf("  sent #%" G_GINT64_FORMAT " %s: %s (Drafts "
+			    "folder copy %s)\n", d->id, d->kind, d->subject,
+			    d->imap_state);
 	}
 	if (status->next_digest > 0) {
 		g_autofree char *next = status_time(status->next_digest);
@@ -224,6 +236,7 @@ status_print_json(const struct status *status)
 		status_json_member(b, "attempts", d->attempts);
 		status_json_member(b, "created", d->created);
 		status_json_string(b, "last_error", d->last_error);
+		status_json_string(b, "drafts_copy", d->imap_state);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);

@@ -84,6 +84,9 @@ is "$(received | wc -l):$(drafts_copies | wc -l)" 1:1 \
 	"three more delivery rounds: still one message, one copy"
 # A crash after the APPEND, before it was recorded: found, not copied again.
 sqlite3 "$tap_tmp/store.db" "UPDATE drafts SET imap_state = 'pending'"
+like "$(lb status)" "^  sent #1 digest-adhoc: .* \\(Drafts folder copy pending\\)\$" \
+	"status: a sent draft whose Drafts copy is owed"
+like "$(lb status --json)" '"drafts_copy" : "pending"' "status --json too"
 lb outbox --deliver >/dev/null 2>&1
 is "$(drafts_copies | wc -l):$(sqlite3 "$tap_tmp/store.db" \
 	'SELECT imap_state FROM drafts')" 1:done \
