@@ -82,12 +82,10 @@ cmd_parse_options(struct cmd_context *ctx, const struct cmd *cmd,
 }
 
 struct config *
-cmd_load_config(struct cmd_context *ctx)
+cmd_read_config(struct cmd_context *ctx)
 {
 	g_autoptr(GError) error = NULL;
 	g_autofree char *path = config_find(ctx->config_path);
-	enum log_target target = LOG_TARGET_STDERR;
-	enum log_level level = LOG_LEVEL_INFO;
 	struct config *config;
 
 	if (ctx->config_path != NULL &&
@@ -96,18 +94,34 @@ cmd_load_config(struct cmd_context *ctx)
 		return NULL;
 	}
 	config = config_load(path, &error);
-	if (config == NULL) {
+	if (config == NULL)
 		cmd_report(error);
-		return NULL;
-	}
+	return config;
+}
+
+void
+cmd_apply_log(const struct cmd_context *ctx, const struct config *config)
+{
+	enum log_target target = LOG_TARGET_STDERR;
+	enum log_level level = LOG_LEVEL_INFO;
+	g_autofree char *areas = config->log.debug
+	    ? g_strjoinv(",", config->log.debug) : NULL;
+
 	log_parse_target(config->log.target, &target);
 	log_parse_level(config->log.level, &level);
 	if (ctx->quiet)
 		level = LOG_LEVEL_WARN;
-	g_autofree char *areas = config->log.debug
-	    ? g_strjoinv(",", config->log.debug) : NULL;
 	log_setup(target, level, areas);
 	log_raise_level(ctx->verbose);
+}
+
+struct config *
+cmd_load_config(struct cmd_context *ctx)
+{
+	struct config *config = cmd_read_config(ctx);
+
+	if (config != NULL)
+		cmd_apply_log(ctx, config);
 	return config;
 }
 

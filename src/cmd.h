@@ -57,6 +57,10 @@ bool cmd_parse_options(struct cmd_context *ctx, const struct cmd *cmd,
 /* Find and load the config (defaults only when there is no file), apply
  * [log] and -v/-q. NULL after reporting the error. */
 struct config *cmd_load_config(struct cmd_context *ctx);
+/* The same in two steps, for a reload that may still be refused: read
+ * (NULL after reporting), then apply its [log] once accepted. */
+struct config *cmd_read_config(struct cmd_context *ctx);
+void cmd_apply_log(const struct cmd_context *ctx, const struct config *config);
 /* The rules of config, with [breaking] threshold applied. */
 struct ruleset *cmd_load_rules(const struct config *config, GError **error);
 

@@ -596,11 +596,12 @@ daemon_configure(struct daemon *daemon, struct config *config,
 	return true;
 }
 
-/* The configuration, with what --dry-run forbids turned off. */
+/* The configuration, with what --dry-run forbids turned off; its [log]
+ * is not applied yet. */
 static struct config *
 daemon_load_config(struct daemon *daemon)
 {
-	struct config *config = cmd_load_config(daemon->ctx);
+	struct config *config = cmd_read_config(daemon->ctx);
 
 	if (config != NULL && daemon->options->dry_run)
 		config->imap.mark_seen = false;
@@ -634,6 +635,7 @@ daemon_reconfigure(struct daemon *daemon)
 		config_free(config);
 		return;
 	}
+	cmd_apply_log(daemon->ctx, daemon->config);
 	log_info("reloaded");
 	daemon_arm_digest(daemon);
 	daemon_deliver(daemon);
@@ -669,6 +671,7 @@ daemon_open(struct daemon *daemon, GError **error)
 		daemon->status = LB_EXIT_CONFIG;
 		return false;
 	}
+	cmd_apply_log(daemon->ctx, config);
 	/* The lock before the store: a second daemon must not touch it. */
 	if (!daemon_check_config(config, error) ||
 	    (daemon->lock = lock_acquire(config->store.path, error)) == NULL ||

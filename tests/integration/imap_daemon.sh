@@ -124,9 +124,13 @@ imap_alive "$d1"
 ok $? "... and the daemon keeps running"
 deliver_and_time INBOX 4 "$db" 4
 ok $? "... with the old config in force: still ingesting"
-# A good config naming a rules file that is not there: refused as well.
-sed "s|^rules = .*|rules = $tap_tmp/no-such-rules.conf|" "$tap_tmp/d1.good" \
-    >"$conf"
+# A good config naming a rules file that is not there: refused as well,
+# and none of it applies, not even its [log] level.
+{
+	sed "s|^rules = .*|rules = $tap_tmp/no-such-rules.conf|" \
+	    "$tap_tmp/d1.good"
+	printf '[log]\nlevel = error\n'
+} >"$conf"
 kill -HUP "$d1"
 imap_wait 15 imap_log_has d1 "reload refused" 2
 imap_ok_log $? "SIGHUP with a missing rules file: refused too" d1
@@ -137,6 +141,8 @@ imap_config "$conf" "$db" "folders = INBOX, Second, Third" \
 kill -HUP "$d1"
 imap_wait 20 imap_log_has d1 "Third: idling"
 imap_ok_log $? "SIGHUP with a good config: the new folder is followed" d1
+is "$(grep -c 'reloading' "$tap_tmp/d1.err")" 3 \
+    "... its 'reloading' line at level info: the refused [log] never applied"
 deliver_and_time Third 5 "$db" 5
 ok $? "... and its mail arrives"
 deliver_and_time Second 6 "$db" 6
