@@ -29,6 +29,8 @@
 #   DOVECOT_WRONG_IMAPS_PORT (IMAPS of a second instance over the same mail,
 #   presenting DOVECOT_WRONG_CA, a certificate for wrong.example)
 
+# Functions declare their variables local (dash and bash both have it):
+# this file is sourced into tests whose own names must not change.
 dovecot_srcdir=${LIAISONBOT_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 
 dovecot_die()
@@ -48,6 +50,7 @@ dovecot_ensure_installed()
 # A port nobody listens on now; dovecot_start retries if it is taken later.
 dovecot_free_port()
 {
+	local p
 	while :; do
 		p=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
 		p=$((20000 + p % 40000))
@@ -70,6 +73,7 @@ dovecot_make_cert()
 # listeners as "name:port:ssl" words (port 0 turns a default listener off).
 dovecot_write_conf()
 {
+	local cert dir l name s
 	name=$1 cert=$2
 	shift 2
 	dir=$DOVECOT_DIR/$name
@@ -130,6 +134,7 @@ dovecot_write_conf()
 # Start one instance; fails (status 1) when a port was taken meanwhile.
 dovecot_run()
 {
+	local dir i
 	dir=$DOVECOT_DIR/$1
 	if ! /usr/sbin/dovecot -c "$dir/dovecot.conf" 2>"$dir/start.err"; then
 		grep -q "Address already in use" "$dir/start.err" && return 1
@@ -183,6 +188,7 @@ dovecot_start()
 # Choose ports, write both configurations and start both instances.
 dovecot_listen()
 {
+	local tries
 	tries=0
 	while :; do
 		tries=$((tries + 1))
@@ -210,6 +216,7 @@ dovecot_pid()
 # gone). /proc, not ps: minimal systems lack procps.
 dovecot_alive()
 {
+	local st
 	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 1
 	case $st in "" | Z*) return 1 ;; esac
 	return 0
@@ -219,6 +226,7 @@ dovecot_alive()
 # glob and the read, which cat shrugs off (mawk would stop).
 dovecot_children()
 {
+	local parent
 	cat /proc/[0-9]*/status 2>/dev/null | awk -v parent="$1" '
 		/^Name:/ { pid = "" } /^Pid:/ { pid = $2 }
 		/^PPid:/ && $2 == parent && pid != "" { print pid }'
@@ -227,6 +235,7 @@ dovecot_children()
 # Wait (bounded, 10 s) until process $1 is gone.
 dovecot_wait_gone()
 {
+	local i
 	i=0
 	while dovecot_alive "$1"; do
 		i=$((i + 1))
@@ -241,6 +250,7 @@ dovecot_wait_gone()
 # to KILL).
 dovecot_signal_instance()
 {
+	local children p pid
 	pid=$(dovecot_pid "$1")
 	[ -n "$pid" ] || return 0
 	children=$(dovecot_children "$pid")
@@ -288,6 +298,7 @@ dovecot_thaw()
 # Start the main instance again on the same ports with the same mail.
 dovecot_restart()
 {
+	local tries
 	dovecot_signal_instance main TERM
 	tries=0
 	until dovecot_run main; do
@@ -314,6 +325,7 @@ dovecot_rmfolder()
 
 dovecot_deliver()
 {
+	local f folder
 	folder=$1
 	shift
 	for f in "$@"; do
@@ -332,6 +344,7 @@ dovecot_maildir()
 
 dovecot_import()
 {
+	local d
 	dovecot_status "$1" >/dev/null || return 1	# creates the Maildir
 	d=$(dovecot_maildir "$1")
 	# One cp for all: the file names serve as unique Maildir names.
@@ -353,6 +366,7 @@ dovecot_status()
 # UIDs renumbered from 1.
 dovecot_reset_uidvalidity()
 {
+	local d old
 	old=$(dovecot_status "$1" | cut -d' ' -f1)
 	d=$(dovecot_maildir "$1")
 	rm -f "$d/dovecot-uidlist" "$d"/dovecot.index*
