@@ -3,12 +3,14 @@
 # rounds on one store. Each round runs the ingest again on the same mbox
 # (what was committed is skipped as duplicates) and kills it while it is
 # storing new messages: once the stored count reaches a random target in
-# this round's slice of the mbox, after a further random 0-50 ms (or two
-# commits, if sooner). Small transactions, so kills land between and
-# inside commits. After every round the store passes integrity_check and
-# keeps what was committed; a last run completes, and then every
-# Message-ID of the mbox is stored exactly once, with its raw copy, and
-# nothing else.
+# this round's slice of the mbox, after a further random 0-50 ms, cut
+# short by the next commit. Meanwhile the ingest runs in steps of about a
+# millisecond (imap_step: SIGCONT, SIGSTOP), so that a loaded machine
+# cannot let it run far past its target. Small transactions, so kills
+# land between and inside commits. After every round the store passes
+# integrity_check and keeps what was committed; a last run completes, and
+# then every Message-ID of the mbox is stored exactly once, with its raw
+# copy, and nothing else.
 # LB_TEST_SEED=N replays the corpus and the targets of a failed run (the
 # timing, and so the exact kill points, cannot be replayed).
 set -u
@@ -17,15 +19,10 @@ command -v sqlite3 >/dev/null || skip_all "sqlite3 not installed"
 [ -x "$LIAISONBOT_TESTS/bench_corpus" ] ||
     skip_all "no $LIAISONBOT_TESTS/bench_corpus (make unit-tests)"
 
-# Under valgrind a message costs some fifty times more: a tenth of the
-# messages, and waits ten times longer (as tests/lib/imap.sh scales them).
-if [ "${LIAISONBOT_VALGRIND:-}" = 1 ]; then
-	total=200 slow=10
-elif grep -q __asan_init "$LIAISONBOT" 2>/dev/null; then
-	total=2000 slow=3
-else
-	total=2000 slow=1
-fi
+# The sizes of the IMAP tests: $imap_big messages (2000, 200 under
+# valgrind), waits scaled by $imap_slow.
+. "$LIAISONBOT_SRCDIR/tests/lib/imap.sh"
+total=$imap_big
 rounds=20
 batch=$((total / 100))
 # Targets stay within the first rounds+1 slices: the rest is left for
@@ -36,8 +33,11 @@ RANDOM=$seed
 diag "seed $seed: $total messages, batches of $batch, $rounds rounds"
 
 mbox=$tap_tmp/corpus.mbox
-"$LIAISONBOT_TESTS/bench_corpus" --seed "$seed" --count "$total" \
-    --mbox "$mbox" 2>/dev/null || { echo "Bail out! bench_corpus failed"; exit 1; }
+if ! "$LIAISONBOT_TESTS/bench_corpus" --seed "$seed" --count "$total" \
+    --mbox "$mbox" 2>/dev/null; then
+	echo "Bail out! bench_corpus failed"
+	exit 1
+fi
 # The Message-IDs of the mbox's headers, as the store keeps them (no
 # angle brackets; mime.c takes the first Message-ID header of each).
 awk '/^From / { head = 1; seen = 0; next }
@@ -51,39 +51,12 @@ is "$(wc -l <"$tap_tmp/want" | tr -d ' ')" "$total" \
 conf=$tap_tmp/lb.conf
 write_config "$conf"
 db=$tap_tmp/store.db
-# An empty mbox creates the store, so that the reader below finds it.
-: >"$tap_tmp/empty.mbox"
-"$LIAISONBOT" -c "$conf" ingest --mbox "$tap_tmp/empty.mbox" 2>/dev/null
+imap_reader_open "$conf" "$db"
 ok $? "an empty ingest creates the store"
-# A plain build stores thousands of messages a second and a sqlite3 per
-# poll takes milliseconds to start: one reader stays open instead (a
-# concurrent reader, as `liaisonbot status` would be) and answers each
-# count in a fraction of a millisecond.
-coproc reader { sqlite3 -batch "$db" 2>&1; }
-stored() {
-	local n
-	echo "SELECT count(*) FROM messages;" >&"${reader[1]}"
-	read -r n <&"${reader[0]}"
-	case $n in ''|*[!0-9]*) echo -1 ;; *) echo "$n" ;; esac
-}
 ingest_start() {
 	"$LIAISONBOT" -c "$conf" ingest --batch "$batch" --mbox "$mbox" \
 	    >/dev/null 2>>"$tap_tmp/ingest.err" &
 	pid=$!
-}
-# poll MS COUNT: wait until COUNT messages are stored (status 0), the
-# ingest has ended or MS milliseconds have passed (status 1).
-now_ms() {
-	echo $((${EPOCHREALTIME//[!0-9]/} / 1000))
-}
-poll() {
-	local end=$(($(now_ms) + $1))
-	while [ "$(stored)" -lt "$2" ]; do
-		kill -0 "$pid" 2>/dev/null || return 1
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.002
-	done
-	return 0
 }
 
 killed=0
@@ -95,14 +68,14 @@ for r in $(seq 1 $rounds); do
 	delay=$((RANDOM % 51))
 	ingest_start
 	reached=no
-	poll $((30000 * slow)) "$target" && reached=yes
-	# The random delay, cut short after two more commits: a fast machine
+	imap_step $((30000 * imap_slow)) "$pid" "$target" && reached=yes
+	# The random delay, cut short by the next commit: a fast machine
 	# would otherwise run through the mbox in fewer rounds.
-	poll "$delay" $((target + 2 * batch))
+	imap_step "$delay" "$pid" $(($(imap_fast_count) + 1))
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	status=$?
-	after=$(stored)
+	after=$(imap_fast_count)
 	integrity=$(sqlite3 "$db" "PRAGMA integrity_check" 2>&1)
 	[ "$status" = 137 ] && killed=$((killed + 1))
 	diag "round $r: target $target (+$delay ms), $before -> $after" \

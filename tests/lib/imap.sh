@@ -33,6 +33,19 @@
 #   imap_alive PID             PID runs (a zombie does not)
 #   imap_log_has NAME PATTERN [COUNT]  NAME's log has at least COUNT
 #       (default 1) lines matching the grep -E PATTERN
+# For kills at chosen points (tests/*/*_kill.sh; the sizes above serve
+# tests/cli/ingest_kill.sh too, which sources this file without Dovecot):
+#   imap_reader_open CONF DB   keep a sqlite3 open on DB (first created
+#       by an empty `ingest` with CONF when missing): a plain build stores
+#       thousands of messages a second, and a sqlite3 per count takes
+#       milliseconds to start
+#   imap_fast_count            messages stored, through that reader
+#   imap_poll MS PID COUNT     poll until COUNT messages are stored
+#       (status 0), or PID ended or MS milliseconds passed (status 1)
+#   imap_step MS PID COUNT     the same, but PID runs in steps of about a
+#       millisecond (SIGCONT, SIGSTOP) and is left stopped on success: a
+#       poller starved on a loaded machine cannot let it run far past COUNT
+#   imap_now_ms                the time in milliseconds
 
 . "$LIAISONBOT_SRCDIR/tests/lib/dovecot.sh"
 . "$LIAISONBOT_SRCDIR/tests/lib/messages.sh"
@@ -170,4 +183,71 @@ imap_ok_log()
 {
 	ok "$1" "$2"
 	[ "$1" -eq 0 ] || imap_show_log "$3"
+}
+
+imap_reader_open()
+{
+	if [ ! -e "$2" ]; then
+		: >"$tap_tmp/empty.mbox"
+		"$LIAISONBOT" -c "$1" ingest --mbox "$tap_tmp/empty.mbox" \
+		    2>/dev/null || return 1
+	fi
+	# A concurrent reader, as `liaisonbot status` would be; it holds no
+	# lock between statements.
+	coproc imap_reader { sqlite3 -batch "$2" 2>&1; }
+	# A FIFO nobody writes to: `read -t` on it is a sleep without a
+	# process (a sleep(1) can take tens of milliseconds to start on a
+	# loaded machine).
+	mkfifo "$tap_tmp/imap_nap" && exec {imap_nap}<>"$tap_tmp/imap_nap"
+}
+
+# Builtins only, no subshell: each poll costs a fraction of a millisecond.
+# (The reader's pipes are not inherited by subshells other than $(...).)
+imap_fast_count_into()
+{
+	echo "SELECT count(*) FROM messages;" >&"${imap_reader[1]}"
+	read -r "$1" <&"${imap_reader[0]}"
+	case ${!1} in '' | *[!0-9]*) printf -v "$1" %s -1 ;; esac
+}
+
+imap_fast_count()
+{
+	local n
+	imap_fast_count_into n
+	echo "$n"
+}
+
+imap_now_ms()
+{
+	echo $((${EPOCHREALTIME//[!0-9]/} / 1000))
+}
+
+# imap_poll_loop MS PID COUNT STEP: imap_poll (STEP "") or imap_step
+# (STEP "step").
+imap_poll_loop()
+{
+	local end n state
+	end=$((${EPOCHREALTIME//[!0-9]/} / 1000 + $1))
+	[ -n "$4" ] && kill -STOP "$2" 2>/dev/null
+	while imap_fast_count_into n && [ "$n" -lt "$3" ]; do
+		[ -n "$4" ] && kill -CONT "$2" 2>/dev/null
+		# PID's state, zombie included, without a process.
+		read -r state <"/proc/$2/stat" 2>/dev/null || return 1
+		state=${state##*) }
+		case $state in Z*) return 1 ;; esac
+		[ $((${EPOCHREALTIME//[!0-9]/} / 1000)) -ge "$end" ] && return 1
+		read -r -t 0.001 -u "$imap_nap" _
+		[ -n "$4" ] && kill -STOP "$2" 2>/dev/null
+	done
+	return 0
+}
+
+imap_poll()
+{
+	imap_poll_loop "$1" "$2" "$3" ""
+}
+
+imap_step()
+{
+	imap_poll_loop "$1" "$2" "$3" step
 }
