@@ -45,6 +45,7 @@
 #   imap_step MS PID COUNT     the same, but PID runs in steps of about a
 #       millisecond (SIGCONT, SIGSTOP) and is left stopped on success: a
 #       poller starved on a loaded machine cannot let it run far past COUNT
+#   imap_step_until MS PID COMMAND...  the same until COMMAND succeeds
 #   imap_now_ms                the time in milliseconds
 
 . "$LIAISONBOT_SRCDIR/tests/lib/dovecot.sh"
@@ -222,32 +223,45 @@ imap_now_ms()
 	echo $((${EPOCHREALTIME//[!0-9]/} / 1000))
 }
 
-# imap_poll_loop MS PID COUNT STEP: imap_poll (STEP "") or imap_step
-# (STEP "step").
+# imap_poll_loop MS PID STEP COMMAND...: poll until COMMAND succeeds; PID
+# runs in steps when STEP is "step".
 imap_poll_loop()
 {
-	local end n state
-	end=$((${EPOCHREALTIME//[!0-9]/} / 1000 + $1))
-	[ -n "$4" ] && kill -STOP "$2" 2>/dev/null
-	while imap_fast_count_into n && [ "$n" -lt "$3" ]; do
-		[ -n "$4" ] && kill -CONT "$2" 2>/dev/null
+	local end state ms=$1 pid=$2 step=$3
+	shift 3
+	end=$((${EPOCHREALTIME//[!0-9]/} / 1000 + ms))
+	[ -n "$step" ] && kill -STOP "$pid" 2>/dev/null
+	until "$@"; do
+		[ -n "$step" ] && kill -CONT "$pid" 2>/dev/null
 		# PID's state, zombie included, without a process.
-		read -r state <"/proc/$2/stat" 2>/dev/null || return 1
+		read -r state <"/proc/$pid/stat" 2>/dev/null || return 1
 		state=${state##*) }
 		case $state in Z*) return 1 ;; esac
 		[ $((${EPOCHREALTIME//[!0-9]/} / 1000)) -ge "$end" ] && return 1
 		read -r -t 0.001 -u "$imap_nap" _
-		[ -n "$4" ] && kill -STOP "$2" 2>/dev/null
+		[ -n "$step" ] && kill -STOP "$pid" 2>/dev/null
 	done
 	return 0
 }
 
+imap_reached()
+{
+	local n
+	imap_fast_count_into n
+	[ "$n" -ge "$1" ]
+}
+
 imap_poll()
 {
-	imap_poll_loop "$1" "$2" "$3" ""
+	imap_poll_loop "$1" "$2" "" imap_reached "$3"
 }
 
 imap_step()
 {
-	imap_poll_loop "$1" "$2" "$3" step
+	imap_poll_loop "$1" "$2" step imap_reached "$3"
+}
+
+imap_step_until()
+{
+	imap_poll_loop "$1" "$2" step "${@:3}"
 }

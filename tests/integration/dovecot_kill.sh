@@ -1,0 +1,97 @@
+#!/bin/bash
+# dovecot_kill: one `liaisonbot run` syncs a large folder while Dovecot is
+# SIGKILLed and restarted at random points, ten rounds. In each round the
+# daemon runs until the stored count reaches a random target in the
+# round's slice of the folder (then a further random 0-50 ms, cut short by
+# the next commit), in steps of about a millisecond (imap_step), and is
+# held still (SIGSTOP) while the server dies: a fast or loaded machine
+# cannot finish the folder between the count and the kill. Then it goes
+# on (SIGCONT), finds the connection gone, and reconnects once Dovecot is
+# back (backoff_max = 1s). At every kill the store is consistent (count =
+# last UID, integrity ok); at the end every message is stored exactly
+# once and the daemon stops cleanly on SIGTERM.
+# LB_TEST_SEED=N replays the targets and delays (not the timing).
+set -u
+. "$(dirname "$0")/../lib/tap.sh"
+. "$LIAISONBOT_SRCDIR/tests/lib/imap.sh"
+imap_test_init Big
+dovecot_import Big "$mail" || dovecot_die "import"
+big=$imap_big
+rounds=10
+batch=$((big / 100))
+slice=$((big / (rounds + 3)))
+seed=${LB_TEST_SEED:-$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')}
+RANDOM=$seed
+diag "seed $seed: $big messages, batch_size $batch, $rounds rounds"
+
+db=$tap_tmp/store.db
+conf=$tap_tmp/run.conf
+imap_config "$conf" "$db" "folders = Big" "batch_size = $batch" \
+    "backoff_max = 1s" "[log]" "debug = daemon"
+imap_reader_open "$conf" "$db" || dovecot_die "cannot create the store"
+imap_daemon_start run "$conf" -v
+pid=$daemon_pid
+
+# One snapshot: count and last UID read in the same transaction.
+consistent() {
+	[ "$(sqlite3 "$db" "SELECT (SELECT count(*) FROM messages) = \
+(SELECT last_uid FROM sync_state WHERE folder = 'Big')")" = 1 ] &&
+	    [ "$(imap_integrity "$db")" = ok ]
+}
+
+before=0
+for r in $(seq 1 $rounds); do
+	target=$((r * slice + RANDOM % slice))
+	[ "$target" -le "$before" ] && target=$((before + 1))
+	delay=$((RANDOM % 51))
+	imap_step $((60000 * imap_slow)) "$pid" "$target"
+	reached=$?
+	imap_step "$delay" "$pid" $(($(imap_fast_count) + 1))
+	# Held still, whatever imap_step left it as.
+	kill -STOP "$pid"
+	dovecot_kill
+	count=$(imap_fast_count)
+	consistent
+	consistent=$?
+	kill -CONT "$pid"
+	dovecot_restart
+	diag "round $r: target $target (+$delay ms), $before -> $count stored"
+	[ "$reached" = 0 ] && [ "$count" -ge "$target" ] &&
+	    [ "$count" -lt $big ] && [ "$consistent" = 0 ]
+	imap_ok_log $? "round $r: Dovecot killed mid-folder; count = last UID, \
+integrity ok" run
+	# What the server had sent before it died may still be read and
+	# stored; the next round starts on a new connection, held on the
+	# way lest it run far ahead.
+	imap_step_until $((30000 * imap_slow)) "$pid" \
+	    imap_log_has run "Big: connected" $((r + 1))
+	imap_ok_log $? "... the daemon reconnects" run
+	before=$count
+done
+
+kill -CONT "$pid"
+imap_wait 60 imap_stored "$db" $big
+imap_ok_log $? "the sync resumes and completes" run
+retries=$(grep -c "retrying in" "$tap_tmp/run.err")
+diag "$retries reconnections logged"
+[ "$retries" -ge $rounds ]
+imap_ok_log $? "... after at least one logged retry per kill" run
+imap_wait 30 imap_log_has run "Big: idling"
+imap_ok_log $? "... and then idles" run
+kill -TERM "$pid"
+imap_wait_exit "$pid" 15
+is "$imap_status" 0 "SIGTERM: exit 0"
+
+want=$(seq 1 $big | sed 's/$/.42@test.example/' | sort)
+got=$(sqlite3 "$db" "SELECT message_id FROM messages" | sort)
+lost=$(comm -23 <(echo "$want") <(echo "$got") | wc -l)
+duplicated=$(($(imap_count "$db") - (big - lost)))
+diag "rounds $rounds, messages $big, lost $lost, duplicated $duplicated"
+is "$lost" 0 "no message lost"
+is "$duplicated" 0 "no message stored twice, nothing extra"
+imap_exactly_once "$db" 1 $big
+ok $? "every message stored exactly once"
+is "$(imap_sync_field "$db" Big last_uid)" $big "last UID $big"
+is "$(imap_integrity "$db")" ok "integrity_check ok"
+
+tap_done
