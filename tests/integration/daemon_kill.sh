@@ -132,19 +132,6 @@ last=$daemon_pid
 kill -TERM "$last"
 imap_wait_exit "$last" 15
 is "$imap_status" 0 "SIGTERM: exit 0"
-want=$(seq 1 $next | sed 's/$/.42@test.example/' | sort)
-got=$(sqlite3 "$db" "SELECT message_id FROM messages" | sort)
-lost=$(comm -23 <(echo "$want") <(echo "$got") | wc -l)
-rows=$(imap_count "$db")
-duplicated=$((rows - (next - lost)))
-diag "rounds $rounds, messages $next, lost $lost, duplicated $duplicated"
-is "$lost" 0 "no message lost"
-is "$duplicated" 0 "no message stored twice, nothing extra"
-imap_exactly_once "$db" 1 $next
-ok $? "every message stored exactly once"
-is "$(imap_sync_field "$db" Big last_uid)" $next "last UID $next"
-is "$(sqlite3 "$db" "SELECT count(*) FROM raw_messages")" $next \
-    "a raw copy of each"
-is "$(imap_integrity "$db")" ok "integrity_check ok"
+imap_rounds_check "$db" Big $rounds $next
 
 tap_done

@@ -82,16 +82,6 @@ kill -TERM "$pid"
 imap_wait_exit "$pid" 15
 is "$imap_status" 0 "SIGTERM: exit 0"
 
-want=$(seq 1 $big | sed 's/$/.42@test.example/' | sort)
-got=$(sqlite3 "$db" "SELECT message_id FROM messages" | sort)
-lost=$(comm -23 <(echo "$want") <(echo "$got") | wc -l)
-duplicated=$(($(imap_count "$db") - (big - lost)))
-diag "rounds $rounds, messages $big, lost $lost, duplicated $duplicated"
-is "$lost" 0 "no message lost"
-is "$duplicated" 0 "no message stored twice, nothing extra"
-imap_exactly_once "$db" 1 $big
-ok $? "every message stored exactly once"
-is "$(imap_sync_field "$db" Big last_uid)" $big "last UID $big"
-is "$(imap_integrity "$db")" ok "integrity_check ok"
+imap_rounds_check "$db" Big $rounds $big
 
 tap_done

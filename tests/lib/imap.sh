@@ -46,6 +46,10 @@
 #       millisecond (SIGCONT, SIGSTOP) and is left stopped on success: a
 #       poller starved on a loaded machine cannot let it run far past COUNT
 #   imap_step_until MS PID COMMAND...  the same until COMMAND succeeds
+#   imap_rounds_check DB FOLDER ROUNDS LAST  the figures of a test of
+#       ROUNDS kills ("rounds R, messages N, lost L, duplicated D") and
+#       its checks: messages <1..LAST.42@test.example> stored exactly once
+#       with a raw copy each, FOLDER's last UID LAST, integrity ok
 #   imap_now_ms                the time in milliseconds
 
 . "$LIAISONBOT_SRCDIR/tests/lib/dovecot.sh"
@@ -264,4 +268,22 @@ imap_step()
 imap_step_until()
 {
 	imap_poll_loop "$1" "$2" step "${@:3}"
+}
+
+imap_rounds_check()
+{
+	local db=$1 folder=$2 rounds=$3 last=$4 lost rows
+	lost=$(comm -23 <(seq 1 "$last" | sed 's/$/.42@test.example/' | sort) \
+	    <(sqlite3 "$db" "SELECT message_id FROM messages" | sort) | wc -l)
+	rows=$(imap_count "$db")
+	# Beyond the expected ones, once each: repeats or strangers.
+	diag "rounds $rounds, messages $last, lost $lost," \
+	    "duplicated $((rows - (last - lost)))"
+	is "$lost" 0 "no message lost"
+	is $((rows - (last - lost))) 0 "no message stored twice, nothing extra"
+	is "$(sqlite3 "$db" "SELECT count(*) FROM raw_messages")" "$last" \
+	    "a raw copy of each"
+	is "$(imap_sync_field "$db" "$folder" last_uid)" "$last" \
+	    "$folder: last UID $last"
+	is "$(imap_integrity "$db")" ok "integrity_check ok"
 }
