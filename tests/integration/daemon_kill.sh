@@ -105,12 +105,13 @@ for r in $(seq $((sync_rounds + 1)) $rounds); do
 	done
 	dovecot_import Big "$fresh" >/dev/null &
 	importer=$!
-	delay=$((RANDOM % 11))
 	if [ $((r % 2)) = 0 ]; then
 		delay=$((RANDOM % 1500))
+		# A wait of $delay ms (that count is never reached).
 		imap_poll "$delay" "$daemon_pid" $((next + 1))
 		how="$delay ms after the import began"
 	else
+		delay=$((RANDOM % 11))
 		imap_step $((30000 * imap_slow)) "$daemon_pid" $((before + 1))
 		imap_step "$delay" "$daemon_pid" $(($(imap_fast_count) + 1))
 		how="$delay ms after the first new commit"

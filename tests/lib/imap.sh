@@ -50,7 +50,6 @@
 #       ROUNDS kills ("rounds R, messages N, lost L, duplicated D") and
 #       its checks: messages <1..LAST.42@test.example> stored exactly once
 #       with a raw copy each, FOLDER's last UID LAST, integrity ok
-#   imap_now_ms                the time in milliseconds
 
 . "$LIAISONBOT_SRCDIR/tests/lib/dovecot.sh"
 . "$LIAISONBOT_SRCDIR/tests/lib/messages.sh"
@@ -220,11 +219,6 @@ imap_fast_count()
 	local n
 	imap_fast_count_into n
 	echo "$n"
-}
-
-imap_now_ms()
-{
-	echo $((${EPOCHREALTIME//[!0-9]/} / 1000))
 }
 
 # imap_poll_loop MS PID STEP COMMAND...: poll until COMMAND succeeds; PID
