@@ -151,7 +151,7 @@ ingest_commit_batch(struct ingest *ingest, GError **error)
 struct ingest_run {
 	struct ingest *ingest;
 	struct source *source;
-	struct parse_pool *pool;
+	struct parse_pool *pool;	/* NULL: parse here */
 	guint batch_size;
 	guint in_batch;
 	guint64 count;
@@ -201,6 +201,8 @@ ingest_run_pop(struct ingest_run *run, bool all, GError **error)
 {
 	struct parse_result *parsed;
 
+	if (run->pool == NULL)
+		return true;
 	while ((parsed = parse_pool_pop(run->pool,
 	    all || parse_pool_full(run->pool))) != NULL)
 		if (!ingest_run_store(run, parsed, error))
@@ -227,6 +229,12 @@ ingest_source_batches(struct ingest_run *run, GError **error)
 		case SOURCE_MESSAGE:
 			break;
 		}
+		if (run->pool == NULL) {
+			if (!ingest_run_store(run, parse_result_new(
+			    run->ingest->rules, raw), error))
+				return false;
+			continue;
+		}
 		parse_pool_push(run->pool, raw);
 		if (!ingest_run_pop(run, false, error))
 			return false;
@@ -240,7 +248,6 @@ ingest_source(struct ingest *ingest, struct source *source, guint batch_size,
 	struct ingest_run run = {
 		.ingest = ingest,
 		.source = source,
-		.pool = ingest_pool(ingest),
 		.batch_size = batch_size,
 		.progress = progress,
 	};
@@ -253,8 +260,12 @@ ingest_source(struct ingest *ingest, struct source *source, guint batch_size,
 		store_set_cache_size(ingest->store, INGEST_BULK_CACHE_KIB);
 		ingest->bulk = true;
 	}
+	/* Standard input is one message (an MDA's delivery): no threads. */
+	if (source->ops != &source_stdin_ops)
+		run.pool = ingest_pool(ingest);
 	ok = ingest_source_batches(&run, error);
 	/* After a failure: what was read ahead is not stored. */
-	parse_pool_discard(run.pool);
+	if (run.pool != NULL)
+		parse_pool_discard(run.pool);
 	return ok;
 }

@@ -74,6 +74,16 @@ parse_pool_wait(struct parse_pool *pool)
 	parse_pool_tsan_acquire(&pool->lock);
 }
 
+struct parse_result *
+parse_result_new(const struct ruleset *rules, struct raw_message *raw)
+{
+	struct parse_result *result = g_new(struct parse_result, 1);
+
+	result->raw = raw;
+	result->message = parse_pool_parse(rules, raw);
+	return result;
+}
+
 void
 parse_result_free(struct parse_result *result)
 {

@@ -49,6 +49,10 @@ struct parse_result {
 	struct message *message;	/* parsed and classified */
 };
 
+/* A result made here and now, without a pool: parse_pool_parse of raw,
+ * which it takes. */
+struct parse_result *parse_result_new(const struct ruleset *rules,
+    struct raw_message *raw);
 void parse_result_free(struct parse_result *result);
 
 /* What a worker does with one message: mime_parse (arrival "now" when raw
