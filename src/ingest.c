@@ -101,6 +101,11 @@ ingest_set_rules(struct ingest *ingest, const struct ruleset *rules)
 void
 ingest_set_threads(struct ingest *ingest, guint threads)
 {
+	if (ingest->pool != NULL && threads != ingest->threads) {
+		g_assert(parse_pool_pending(ingest->pool) == 0);
+		parse_pool_free(ingest->pool);
+		ingest->pool = NULL;
+	}
 	ingest->threads = threads;
 }
 

@@ -30,7 +30,8 @@ struct store *ingest_store(const struct ingest *ingest);
  * while a bulk run (ingest_source, sync_folder) is under way. */
 void ingest_set_rules(struct ingest *ingest, const struct ruleset *rules);
 /* Parser threads for bulk runs, as parse_pool_new takes them ([classify]
- * threads; 0, the default: one per CPU). Before the first bulk run. */
+ * threads; 0, the default: one per CPU), from the next run on (after a
+ * reload too). Not while a bulk run is under way. */
 void ingest_set_threads(struct ingest *ingest, guint threads);
 /* The pool that parses and classifies for bulk runs, made on first use
  * and kept until ingest_free (its threads go away while it is idle).

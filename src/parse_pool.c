@@ -3,10 +3,20 @@
  * Each pushed message is an item in a queue only the caller's thread
  * touches; a worker gets the item itself, fills in its message and marks
  * it done under the lock. What a worker runs is thread-safe because
- * nothing it reaches is shared and written: the ruleset is read-only once
- * loaded (rules.h), GMime gets a parser options object per thread
- * (mime.c), GMime and libxml2 are initialised once before any worker
- * starts (mime_init), and logging only reads settings made at start-up. */
+ * nothing it reaches is both shared and written:
+ *  - the ruleset (rules*.c, classify.c, confidential.c) is read-only once
+ *    loaded; matching state lives in each call's struct rules_fields and
+ *    rules_text; GLib matches a shared GRegex without writing to it when
+ *    no match options are given (2.74: its JIT is compiled at
+ *    g_regex_new); the fold tables are made once, under g_once;
+ *  - mime.c keeps a parse's state on its stack and one GMimeParserOptions
+ *    per thread (the warning callback's data changes per parse); GMime's
+ *    own caches (charset names) are locked, and GMime, its types and
+ *    libxml2 are initialised once before any worker starts (mime_init);
+ *  - text.c, thread.c and message.c have no mutable static state;
+ *  - logging only reads settings made at start-up (log.c opens syslog in
+ *    log_setup), and stdio and syslog() lock for each line.
+ * Results are freed on the caller's thread: glibc's malloc takes that. */
 #include "parse_pool.h"
 
 #include "classify.h"
