@@ -33,7 +33,7 @@ classify_print_ready(struct parse_pool *pool, bool all, bool explain)
 	while ((result = parse_pool_pop(pool, all || parse_pool_full(pool)))
 	    != NULL) {
 		classify_print(result->raw->where, result->message, explain);
-		parse_result_free(result);
+		parse_pool_release(pool, result);
 	}
 }
 

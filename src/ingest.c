@@ -176,12 +176,12 @@ ingest_run_store(struct ingest_run *run, struct parse_result *parsed,
 
 	if (!store_in_transaction(ingest->store) &&
 	    !ingest_begin(ingest, error)) {
-		parse_result_free(parsed);
+		parse_pool_release(run->pool, parsed);
 		return false;
 	}
 	ok = ingest_message(ingest, parsed->raw, parsed->message,
 	    source->origin, &result, error);
-	parse_result_free(parsed);
+	parse_pool_release(run->pool, parsed);
 	if (!ok) {
 		ingest_rollback(ingest);
 		return false;

@@ -101,9 +101,17 @@ void parse_pool_push(struct parse_pool *pool, struct raw_message *raw);
 
 /* The oldest message pushed and not popped once it is done, waiting for
  * it if wait; NULL when none is pending, or when it is not done and not
- * wait. Results come back in push order, never otherwise. Caller frees
- * with parse_result_free. */
+ * wait. Results come back in push order, never otherwise. Caller gives it
+ * back with parse_pool_release (or frees it with parse_result_free). */
 struct parse_result *parse_pool_pop(struct parse_pool *pool, bool wait);
+
+/* Frees a popped result: the raw message now, the message later, on the
+ * worker that made it (cheaper than here), or here once a waiting pop
+ * finds nothing pending (the end of a run). Before parse_pool_free.
+ * result NULL: nothing; pool NULL (a result of parse_result_new):
+ * parse_result_free. */
+void parse_pool_release(struct parse_pool *pool,
+    struct parse_result *result);
 
 /* Drops everything pending (after a failure): what a worker is on is
  * waited for, what it has not started is not parsed. */

@@ -57,7 +57,7 @@ sync_store(struct sync_run *run, struct parse_result *parsed,
 	else
 		ok = ingest_message(run->ingest, parsed->raw, parsed->message,
 		    run->origin, &added, error);
-	parse_result_free(parsed);
+	parse_pool_release(run->pool, parsed);
 	if (!ok) {
 		ingest_rollback(run->ingest);
 		return false;

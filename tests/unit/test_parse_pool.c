@@ -109,10 +109,11 @@ raw_for(GPtrArray *samples, guint n)
 	    g_strdup_printf("%u", n));
 }
 
-/* Checks one popped result against push number *next. */
+/* Checks one popped result against push number *next; releases it. */
 static void
-check_result(GPtrArray *samples, struct parse_result *result, guint *next,
-    guint *wrong_order, guint *wrong_content)
+check_result(struct parse_pool *pool, GPtrArray *samples,
+    struct parse_result *result, guint *next, guint *wrong_order,
+    guint *wrong_content)
 {
 	guint n = (guint)g_ascii_strtoull(result->raw->where, NULL, 10);
 	const struct sample *sample = samples->pdata[n % samples->len];
@@ -124,7 +125,7 @@ check_result(GPtrArray *samples, struct parse_result *result, guint *next,
 		diag("%s differs:\n--- got\n%s\n--- want\n%s", sample->path,
 		    got, sample->want);
 	(*next)++;
-	parse_result_free(result);
+	parse_pool_release(pool, result);
 }
 
 /* Every sample ROUNDS times through a pool, with the idiom of
@@ -145,7 +146,7 @@ test_threads(GPtrArray *samples, const struct ruleset *rules, guint threads)
 	for (guint n = 0; n < total; n++) {
 		while ((result = parse_pool_pop(pool, parse_pool_full(pool)))
 		    != NULL) {
-			check_result(samples, result, &next, &wrong_order,
+			check_result(pool, samples, result, &next, &wrong_order,
 			    &wrong_content);
 		}
 		if (parse_pool_full(pool)) {
@@ -156,7 +157,7 @@ test_threads(GPtrArray *samples, const struct ruleset *rules, guint threads)
 		peak = MAX(peak, parse_pool_pending(pool));
 	}
 	while ((result = parse_pool_pop(pool, true)) != NULL)
-		check_result(samples, result, &next, &wrong_order,
+		check_result(pool, samples, result, &next, &wrong_order,
 		    &wrong_content);
 	is_int(next, total, "threads %u: %u results", threads, total);
 	is_int(wrong_order, 0, "threads %u: in push order", threads);
@@ -194,7 +195,7 @@ test_window(GPtrArray *samples, const struct ruleset *rules, guint threads)
 	result = parse_pool_pop(pool, true);
 	ok(result != NULL && strcmp(result->raw->where, "0") == 0,
 	    "threads %u: oldest first", threads);
-	check_result(samples, result, &next, &order, &content);
+	check_result(pool, samples, result, &next, &order, &content);
 	ok(!parse_pool_full(pool), "threads %u: room after a pop", threads);
 	parse_pool_discard(pool);
 	is_int(parse_pool_pending(pool), 0, "threads %u: discarded",
@@ -207,7 +208,7 @@ test_window(GPtrArray *samples, const struct ruleset *rules, guint threads)
 	result = parse_pool_pop(pool, true);
 	ok(result != NULL, "threads %u: usable after discard", threads);
 	if (result != NULL)
-		check_result(samples, result, &next, &order, &content);
+		check_result(pool, samples, result, &next, &order, &content);
 	is_int(order + content, 0, "threads %u: window results right",
 	    threads);
 	for (guint n = 0; n < window; n++)
