@@ -5,11 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "classify.h"
 #include "cmd.h"
 #include "error.h"
-#include "mime.h"
-#include "source.h"
+#include "parse_pool.h"
 
 static void
 classify_print(const char *path, const struct message *message, bool explain)
@@ -25,9 +23,24 @@ classify_print(const char *path, const struct message *message, bool explain)
 	putchar('\n');
 }
 
-/* Classifies everything one source yields. */
+/* Prints what the pool has classified, in order: everything with all,
+ * else what is ready, waiting only while the pool is full. */
+static void
+classify_print_ready(struct parse_pool *pool, bool all, bool explain)
+{
+	struct parse_result *result;
+
+	while ((result = parse_pool_pop(pool, all || parse_pool_full(pool)))
+	    != NULL) {
+		classify_print(result->raw->where, result->message, explain);
+		parse_pool_release(pool, result);
+	}
+}
+
+/* Classifies everything one source yields; the lines may still be in the
+ * pool when it returns true. */
 static bool
-classify_source(const struct ruleset *rules, const struct source_ops *ops,
+classify_source(struct parse_pool *pool, const struct source_ops *ops,
     const char *arg, bool explain, GError **error)
 {
 	struct source *source = source_open(ops, arg, error);
@@ -38,17 +51,24 @@ classify_source(const struct ruleset *rules, const struct source_ops *ops,
 		return false;
 	while ((next = source->ops->next(source, &raw, error)) ==
 	    SOURCE_MESSAGE) {
-		struct message *message = mime_parse(raw->bytes,
-		    raw->arrival ? raw->arrival
-				 : g_get_real_time() / G_USEC_PER_SEC);
-
-		classify_message(rules, message);
-		classify_print(raw->where, message, explain);
-		message_free(message);
-		raw_message_free(raw);
+		parse_pool_push(pool, raw);
+		classify_print_ready(pool, false, explain);
 	}
 	source_close(source);
 	return next == SOURCE_DONE;
+}
+
+/* An error is reported after the lines of what came before it. */
+static int
+classify_report(struct parse_pool *pool, bool explain, GError **error)
+{
+	int status;
+
+	classify_print_ready(pool, true, explain);
+	fflush(stdout);
+	status = cmd_report(*error);
+	g_clear_error(error);
+	return status;
 }
 
 static int
@@ -67,6 +87,7 @@ classify_run(struct cmd_context *ctx, int argc, char **argv)
 	g_autoptr(GError) error = NULL;
 	struct config *config;
 	struct ruleset *rules;
+	struct parse_pool *pool;
 	int status = LB_EXIT_OK;
 
 	if (!cmd_parse_options(ctx, &cmd_classify, entries, &argc, &argv,
@@ -84,25 +105,23 @@ classify_run(struct cmd_context *ctx, int argc, char **argv)
 		config_free(config);
 		return status;
 	}
-	mime_init();
+	pool = parse_pool_new(rules, (guint)config->classify.threads);
 	for (size_t i = 0; mboxes != NULL && mboxes[i] != NULL; i++) {
-		if (!classify_source(rules, &source_mbox_ops, mboxes[i],
-		    explain, &error)) {
-			status = cmd_report(error);
-			g_clear_error(&error);
-		}
+		if (!classify_source(pool, &source_mbox_ops, mboxes[i],
+		    explain, &error))
+			status = classify_report(pool, explain, &error);
 	}
 	for (int i = 1; i < argc; i++) {
 		bool is_stdin = strcmp(argv[i], "-") == 0;
 
 		/* A bad file is reported; the others are still classified. */
-		if (!classify_source(rules,
+		if (!classify_source(pool,
 		    is_stdin ? &source_stdin_ops : &source_file_ops,
-		    is_stdin ? NULL : argv[i], explain, &error)) {
-			status = cmd_report(error);
-			g_clear_error(&error);
-		}
+		    is_stdin ? NULL : argv[i], explain, &error))
+			status = classify_report(pool, explain, &error);
 	}
+	classify_print_ready(pool, true, explain);
+	parse_pool_free(pool);
 	rules_free(rules);
 	config_free(config);
 	return status;

@@ -98,6 +98,7 @@ ingest_run(struct cmd_context *ctx, int argc, char **argv)
 		goto out;
 	}
 	run.ingest = ingest_new(store, rules);
+	ingest_set_threads(run.ingest, (guint)config->classify.threads);
 	run.batch = batch > 0 ? (guint)batch : 1;
 	run.progress = progress_new("ingest");
 	ok = ingest_all(&run, mboxes, maildirs, argc, argv, &error);

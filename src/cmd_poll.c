@@ -122,6 +122,7 @@ poll_run(struct cmd_context *ctx, int argc, char **argv)
 		log_warn("imap %s: tls_verify = false: the server's "
 		    "certificate is NOT checked", config->imap.host);
 	ingest = ingest_new(store, rules);
+	ingest_set_threads(ingest, (guint)config->classify.threads);
 	status = poll_folders(config, ingest);
 out:
 	ingest_free(ingest);

@@ -60,6 +60,9 @@ static const struct config_key config_keys[] = {
 	{ "classify", "rules", CONFIG_PATH, AT(classify.rules), NULL, NULL,
 	  "rules file (default: rules.conf beside this file, else the "
 	  "installed one)" },
+	{ "classify", "threads", CONFIG_INT, AT(classify.threads), "0",
+	  "0..64", "threads parsing and classifying for ingest, classify and "
+	  "IMAP syncs (0: one per CPU, at most 8; 1: none)" },
 
 	{ "imap", "host", CONFIG_STRING, AT(imap.host), NULL, NULL,
 	  "IMAP server (required for run and poll)" },

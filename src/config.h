@@ -88,6 +88,7 @@ struct config {
 	} log;
 	struct {
 		char *rules;
+		int threads;		/* 0: one per CPU (parse_pool.h) */
 	} classify;
 	struct config_imap imap;
 	struct config_smtp smtp;

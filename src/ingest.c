@@ -1,16 +1,16 @@
 /* ingest.c: the pipeline from raw bytes to a stored, classified message. */
 #include <string.h>
 
-#include "classify.h"
 #include "ingest.h"
 #include "log.h"
-#include "mime.h"
 
 #define INGEST_BULK_CACHE_KIB (16 * 1024)
 
 struct ingest {
 	struct store *store;
 	const struct ruleset *rules;
+	guint threads;		/* parse_pool_new's setting */
+	struct parse_pool *pool;	/* made on first use */
 	struct ingest_stats stats;	/* committed */
 	struct ingest_stats pending;	/* in the open transaction */
 	bool bulk;		/* the store's page cache is enlarged */
@@ -21,7 +21,6 @@ ingest_new(struct store *store, const struct ruleset *rules)
 {
 	struct ingest *ingest = g_new0(struct ingest, 1);
 
-	mime_init();
 	ingest->store = store;
 	ingest->rules = rules;
 	return ingest;
@@ -34,6 +33,7 @@ ingest_free(struct ingest *ingest)
 		return;
 	if (ingest->bulk)
 		store_set_cache_size(ingest->store, 0);
+	parse_pool_free(ingest->pool);
 	g_free(ingest);
 }
 
@@ -44,19 +44,13 @@ ingest_stats(const struct ingest *ingest)
 }
 
 bool
-ingest_raw(struct ingest *ingest, const struct raw_message *raw,
-    const char *origin, enum store_add_result *result, GError **error)
+ingest_message(struct ingest *ingest, const struct raw_message *raw,
+    const struct message *message, const char *origin,
+    enum store_add_result *result, GError **error)
 {
-	gint64 arrival = raw->arrival ? raw->arrival
-				      : g_get_real_time() / G_USEC_PER_SEC;
-	struct message *message = mime_parse(raw->bytes, arrival);
-	bool ok;
-
-	/* Also withholds confidential sections (classify.h): that text
-	 * neither matches rules nor reaches the store. */
-	classify_message(ingest->rules, message);
-	ok = store_add_message(ingest->store, message, origin, result, error);
-	if (ok && *result == STORE_ADDED) {
+	if (!store_add_message(ingest->store, message, origin, result, error))
+		return false;
+	if (*result == STORE_ADDED) {
 		ingest->pending.added++;
 		if (message->flags & MESSAGE_FLAGS_PROBLEMS) {
 			g_autofree char *flags =
@@ -69,11 +63,21 @@ ingest_raw(struct ingest *ingest, const struct raw_message *raw,
 		log_debug(LOG_AREA_STORE, "%s: stored <%s> as %s", raw->where,
 		    message->message_id,
 		    verdict_category_name(message->verdict.category));
-	} else if (ok) {
+	} else {
 		ingest->pending.duplicates++;
 		log_debug(LOG_AREA_STORE, "%s: duplicate <%s>", raw->where,
 		    message->message_id);
 	}
+	return true;
+}
+
+bool
+ingest_raw(struct ingest *ingest, const struct raw_message *raw,
+    const char *origin, enum store_add_result *result, GError **error)
+{
+	struct message *message = parse_pool_parse(ingest->rules, raw);
+	bool ok = ingest_message(ingest, raw, message, origin, result, error);
+
 	message_free(message);
 	return ok;
 }
@@ -88,6 +92,29 @@ void
 ingest_set_rules(struct ingest *ingest, const struct ruleset *rules)
 {
 	ingest->rules = rules;
+	if (ingest->pool != NULL) {
+		g_assert(parse_pool_pending(ingest->pool) == 0);
+		parse_pool_set_rules(ingest->pool, rules);
+	}
+}
+
+void
+ingest_set_threads(struct ingest *ingest, guint threads)
+{
+	if (ingest->pool != NULL && threads != ingest->threads) {
+		g_assert(parse_pool_pending(ingest->pool) == 0);
+		parse_pool_free(ingest->pool);
+		ingest->pool = NULL;
+	}
+	ingest->threads = threads;
+}
+
+struct parse_pool *
+ingest_pool(struct ingest *ingest)
+{
+	if (ingest->pool == NULL)
+		ingest->pool = parse_pool_new(ingest->rules, ingest->threads);
+	return ingest->pool;
 }
 
 bool
@@ -125,51 +152,97 @@ ingest_commit_batch(struct ingest *ingest, GError **error)
 	    ingest_commit(ingest, error);
 }
 
-static bool
-ingest_source_batches(struct ingest *ingest, struct source *source,
-    guint batch_size, struct progress *progress, GError **error)
-{
-	guint in_batch = 0;
-	guint64 count = 0;
+/* One ingest_source: where it stands. */
+struct ingest_run {
+	struct ingest *ingest;
+	struct source *source;
+	struct parse_pool *pool;	/* NULL: parse here */
+	guint batch_size;
+	guint in_batch;
+	guint64 count;
+	struct progress *progress;
+};
 
+/* Stores one parsed message, committing when the batch is full. */
+static bool
+ingest_run_store(struct ingest_run *run, struct parse_result *parsed,
+    GError **error)
+{
+	struct ingest *ingest = run->ingest;
+	struct source *source = run->source;
+	enum store_add_result result;
+	guint64 done = 0, total = 0;
+	bool ok;
+
+	if (!store_in_transaction(ingest->store) &&
+	    !ingest_begin(ingest, error)) {
+		parse_pool_release(run->pool, parsed);
+		return false;
+	}
+	ok = ingest_message(ingest, parsed->raw, parsed->message,
+	    source->origin, &result, error);
+	parse_pool_release(run->pool, parsed);
+	if (!ok) {
+		ingest_rollback(ingest);
+		return false;
+	}
+	if (++run->in_batch >= run->batch_size) {
+		if (!ingest_commit_batch(ingest, error))
+			return false;
+		run->in_batch = 0;
+	}
+	run->count++;
+	if (run->progress != NULL && source->ops->progress != NULL) {
+		source->ops->progress(source, &done, &total);
+		progress_update(run->progress, run->count, done, total);
+	}
+	return true;
+}
+
+/* Stores what the pool has done, in order: everything with all, else
+ * what is ready, waiting only while the pool is full. */
+static bool
+ingest_run_pop(struct ingest_run *run, bool all, GError **error)
+{
+	struct parse_result *parsed;
+
+	if (run->pool == NULL)
+		return true;
+	while ((parsed = parse_pool_pop(run->pool,
+	    all || parse_pool_full(run->pool))) != NULL)
+		if (!ingest_run_store(run, parsed, error))
+			return false;
+	return true;
+}
+
+static bool
+ingest_source_batches(struct ingest_run *run, GError **error)
+{
 	for (;;) {
 		struct raw_message *raw = NULL;
-		enum store_add_result result;
-		guint64 done = 0, total = 0;
-		bool ok;
 
-		switch (source->ops->next(source, &raw, error)) {
+		switch (run->source->ops->next(run->source, &raw, error)) {
 		case SOURCE_DONE:
-			return ingest_commit_batch(ingest, error);
+			return ingest_run_pop(run, true, error) &&
+			    ingest_commit_batch(run->ingest, error);
 		case SOURCE_ERROR:
 			/* Keep what was read before the bad input. */
-			if (!ingest_commit_batch(ingest, NULL))
-				ingest_rollback(ingest);
+			if (ingest_run_pop(run, true, NULL) &&
+			    !ingest_commit_batch(run->ingest, NULL))
+				ingest_rollback(run->ingest);
 			return false;
 		case SOURCE_MESSAGE:
 			break;
 		}
-		if (!store_in_transaction(ingest->store) &&
-		    !ingest_begin(ingest, error)) {
-			raw_message_free(raw);
-			return false;
-		}
-		ok = ingest_raw(ingest, raw, source->origin, &result, error);
-		raw_message_free(raw);
-		if (!ok) {
-			ingest_rollback(ingest);
-			return false;
-		}
-		if (++in_batch >= batch_size) {
-			if (!ingest_commit_batch(ingest, error))
+		if (run->pool == NULL) {
+			if (!ingest_run_store(run, parse_result_new(
+			    run->ingest->rules, raw), error))
 				return false;
-			in_batch = 0;
+			continue;
 		}
-		count++;
-		if (progress != NULL && source->ops->progress != NULL) {
-			source->ops->progress(source, &done, &total);
-			progress_update(progress, count, done, total);
-		}
+		parse_pool_push(run->pool, raw);
+		if (!ingest_run_pop(run, false, error))
+			return false;
 	}
 }
 
@@ -177,6 +250,14 @@ bool
 ingest_source(struct ingest *ingest, struct source *source, guint batch_size,
     struct progress *progress, GError **error)
 {
+	struct ingest_run run = {
+		.ingest = ingest,
+		.source = source,
+		.batch_size = batch_size,
+		.progress = progress,
+	};
+	bool ok;
+
 	/* A bulk load: with a larger page cache, until ingest_free, the
 	 * indexes' pages stay cached; on 100,000 messages that saves a
 	 * quarter of the writes and half the reads. */
@@ -184,6 +265,12 @@ ingest_source(struct ingest *ingest, struct source *source, guint batch_size,
 		store_set_cache_size(ingest->store, INGEST_BULK_CACHE_KIB);
 		ingest->bulk = true;
 	}
-	return ingest_source_batches(ingest, source, batch_size, progress,
-	    error);
+	/* Standard input is one message (an MDA's delivery): no threads. */
+	if (source->ops != &source_stdin_ops)
+		run.pool = ingest_pool(ingest);
+	ok = ingest_source_batches(&run, error);
+	/* After a failure: what was read ahead is not stored. */
+	if (run.pool != NULL)
+		parse_pool_discard(run.pool);
+	return ok;
 }

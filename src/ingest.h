@@ -7,6 +7,7 @@
 
 #include <glib.h>
 
+#include "parse_pool.h"
 #include "progress.h"
 #include "rules.h"
 #include "source.h"
@@ -25,8 +26,18 @@ struct ingest *ingest_new(struct store *store, const struct ruleset *rules);
 void ingest_free(struct ingest *ingest);
 const struct ingest_stats *ingest_stats(const struct ingest *ingest);
 struct store *ingest_store(const struct ingest *ingest);
-/* Classify with new rules from now on (after a reload); borrowed. */
+/* Classify with new rules from now on (after a reload); borrowed. Not
+ * while a bulk run (ingest_source, sync_folder) is under way. */
 void ingest_set_rules(struct ingest *ingest, const struct ruleset *rules);
+/* Parser threads for bulk runs, as parse_pool_new takes them ([classify]
+ * threads; 0, the default: one per CPU), from the next run on (after a
+ * reload too). Not while a bulk run is under way. */
+void ingest_set_threads(struct ingest *ingest, guint threads);
+/* The pool that parses and classifies for bulk runs, made on first use
+ * and kept until ingest_free (its threads go away while it is idle).
+ * Empty between runs: whoever pushes pops or discards everything before
+ * returning. Owned by the ingest. */
+struct parse_pool *ingest_pool(struct ingest *ingest);
 
 /* Transactions around ingest_raw: the counts of a batch are only added to
  * ingest_stats once it is committed. */
@@ -39,10 +50,18 @@ void ingest_rollback(struct ingest *ingest);
 bool ingest_raw(struct ingest *ingest, const struct raw_message *raw,
     const char *origin, enum store_add_result *result, GError **error);
 
-/* Everything a source yields, committing every batch_size messages. For
- * bulk loads: the store's page cache stays enlarged until ingest_free.
- * On a store failure the open batch is rolled back and error says why;
- * what was committed stays, and a rerun skips it as duplicates. */
+/* The store half of ingest_raw: a message already parsed and classified
+ * (parse_pool_parse), raw being what it was made of. */
+bool ingest_message(struct ingest *ingest, const struct raw_message *raw,
+    const struct message *message, const char *origin,
+    enum store_add_result *result, GError **error);
+
+/* Everything a source yields, committing every batch_size messages, in
+ * the source's order; parsing and classifying run ahead on the
+ * ingest_pool's threads. For bulk loads: the store's page cache stays
+ * enlarged until ingest_free. On a store failure the open batch is rolled
+ * back and error says why; what was committed stays, and a rerun skips it
+ * as duplicates. */
 bool ingest_source(struct ingest *ingest, struct source *source,
     guint batch_size, struct progress *progress, GError **error);
 

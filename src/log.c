@@ -67,10 +67,6 @@ log_emit(enum log_level level, const char *area, const char *format,
 	if (log_state.target == LOG_TARGET_SYSLOG) {
 		static const int priorities[] = { LOG_ERR, LOG_WARNING,
 			LOG_INFO, LOG_DEBUG };
-		if (!log_state.syslog_open) {
-			openlog("liaisonbot", LOG_PID, LOG_MAIL);
-			log_state.syslog_open = true;
-		}
 		if (area != NULL)
 			syslog(priorities[level], "%s: %s", area, text);
 		else
@@ -172,6 +168,12 @@ log_setup(enum log_target target, enum log_level level, const char *areas)
 	g_auto(GStrv) names = NULL;
 	bool all = areas == NULL || *areas == '\0';
 
+	/* Opened here, not on first use: parser threads log too (only
+	 * reading log_state, which is set before they start). */
+	if (target == LOG_TARGET_SYSLOG && !log_state.syslog_open) {
+		openlog("liaisonbot", LOG_PID, LOG_MAIL);
+		log_state.syslog_open = true;
+	}
 	log_state.target = target;
 	log_state.level = level;
 	if (!all) {

@@ -13,12 +13,15 @@
 struct sync_run {
 	struct ingest *ingest;
 	struct store *store;
+	struct parse_pool *pool;	/* parses ahead of the store */
+	GQueue uids;			/* of the messages in the pool,
+					   oldest first */
 	const char *account;
 	const char *folder;
 	char *origin;
 	const struct sync_options *options;
 	struct store_sync_state state;
-	unsigned in_batch;
+	unsigned in_batch;		/* fetched since the checkpoint */
 	struct sync_result *result;
 	guint64 seen;
 };
@@ -27,6 +30,7 @@ struct sync_run {
 static bool
 sync_checkpoint(struct sync_run *run, GError **error)
 {
+	run->in_batch = 0;
 	if (!store_in_transaction(run->store))
 		return true;
 	if (!store_sync_set(run->store, run->account, run->folder,
@@ -34,20 +38,16 @@ sync_checkpoint(struct sync_run *run, GError **error)
 		ingest_rollback(run->ingest);
 		return false;
 	}
-	run->in_batch = 0;
 	return ingest_commit(run->ingest, error);
 }
 
+/* Stores one message the pool has parsed; the UID reached moves on only
+ * over messages stored. */
 static bool
-sync_one_message(uint32_t uid, const char *bytes, size_t len,
-    gint64 internaldate, void *data, GError **error)
+sync_store(struct sync_run *run, struct parse_result *parsed,
+    GError **error)
 {
-	struct sync_run *run = data;
-	struct raw_message raw = {
-		.bytes = g_bytes_new_static(bytes, len),
-		.arrival = internaldate,
-		.where = g_strdup_printf("%s uid %u", run->folder, uid),
-	};
+	guint32 uid = GPOINTER_TO_UINT(g_queue_pop_head(&run->uids));
 	enum store_add_result added;
 	bool ok;
 
@@ -55,9 +55,9 @@ sync_one_message(uint32_t uid, const char *bytes, size_t len,
 	    !ingest_begin(run->ingest, error))
 		ok = false;
 	else
-		ok = ingest_raw(run->ingest, &raw, run->origin, &added, error);
-	g_bytes_unref(raw.bytes);
-	g_free(raw.where);
+		ok = ingest_message(run->ingest, parsed->raw, parsed->message,
+		    run->origin, &added, error);
+	parse_pool_release(run->pool, parsed);
 	if (!ok) {
 		ingest_rollback(run->ingest);
 		return false;
@@ -68,12 +68,50 @@ sync_one_message(uint32_t uid, const char *bytes, size_t len,
 		run->result->duplicates++;
 	run->state.last_uid = uid;
 	progress_update(run->options->progress, ++run->seen, 0, 0);
+	return true;
+}
+
+/* Stores what the pool has done, in order: everything with all, else
+ * what is ready, waiting only while the pool is full. After a store
+ * failure the open batch is rolled back and the rest dropped: last_uid
+ * stays before them, so they are fetched again next time. */
+static bool
+sync_drain(struct sync_run *run, bool all, GError **error)
+{
+	struct parse_result *parsed;
+
+	while ((parsed = parse_pool_pop(run->pool,
+	    all || parse_pool_full(run->pool))) != NULL) {
+		if (!sync_store(run, parsed, error)) {
+			parse_pool_discard(run->pool);
+			g_queue_clear(&run->uids);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* libetpan's FETCH callback: bytes are only valid during the call, so the
+ * pool gets a copy. Everything fetched before a checkpoint is stored
+ * first: a batch (a FETCH) is committed whole, as without threads. */
+static bool
+sync_one_message(uint32_t uid, const char *bytes, size_t len,
+    gint64 internaldate, void *data, GError **error)
+{
+	struct sync_run *run = data;
+
+	parse_pool_push(run->pool, raw_message_new(g_bytes_new(bytes, len),
+	    internaldate, g_strdup_printf("%s uid %u", run->folder, uid)));
+	g_queue_push_tail(&run->uids, GUINT_TO_POINTER(uid));
+	if (!sync_drain(run, false, error))
+		return false;
 	if (++run->in_batch >= run->options->batch &&
-	    !sync_checkpoint(run, error))
+	    (!sync_drain(run, true, error) || !sync_checkpoint(run, error)))
 		return false;
 	if (run->options->stop != NULL && *run->options->stop) {
 		run->result->stopped = true;
-		if (!sync_checkpoint(run, error))
+		if (!sync_drain(run, true, error) ||
+		    !sync_checkpoint(run, error))
 			return false;
 		g_set_error(error, LB_ERROR, LB_ERROR_TEMPORARY,
 		    "imap %s: %s: stopping", run->account, run->folder);
@@ -116,6 +154,7 @@ sync_pass(struct imap_conn *conn, struct ingest *ingest,
 	struct sync_run run = {
 		.ingest = ingest,
 		.store = ingest_store(ingest),
+		.pool = ingest_pool(ingest),
 		.account = account,
 		.folder = folder,
 		.options = options,
@@ -136,12 +175,15 @@ sync_pass(struct imap_conn *conn, struct ingest *ingest,
 	run.origin = g_strdup_printf("imap:%s", folder);
 	log_debug(LOG_AREA_IMAP, "%s: %s: from uid %u (uidnext %u)", account,
 	    folder, start, status.uidnext);
+	g_queue_init(&run.uids);
 	ok = imap_conn_fetch_new(conn, start, options->batch,
 	    options->mark_seen, sync_one_message, &run, NULL, &fetch_error);
-	if (ok)
-		run.state.last_sync = g_get_real_time() / G_USEC_PER_SEC;
 	/* Keep what arrived whole before a failure, with the UID it reached;
 	 * after a clean sync also its time and a new UIDVALIDITY. */
+	if (!sync_drain(&run, true, ok ? &fetch_error : &save_error))
+		ok = false;
+	if (ok)
+		run.state.last_sync = g_get_real_time() / G_USEC_PER_SEC;
 	if (ok || store_in_transaction(run.store)) {
 		saved = store_in_transaction(run.store) ||
 		    ingest_begin(ingest, &save_error);
