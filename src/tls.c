@@ -64,6 +64,16 @@ tls_set_error(struct tls_stream *stream, const char *format, ...)
 	va_end(ap);
 }
 
+/* The transport failed under GnuTLS (a reset: the server went away with
+ * data on the way): the socket's error says more than GnuTLS's. */
+static void
+tls_set_lost(struct tls_stream *stream, int saved_errno, int r)
+{
+	tls_set_error(stream, "connection lost: %s", saved_errno != 0 &&
+	    saved_errno != EAGAIN ? g_strerror(saved_errno)
+	    : gnutls_strerror(r));
+}
+
 /* Wait until fd is ready for events or the deadline (monotonic µs) passes. */
 static bool
 tls_wait(struct tls_stream *stream, short events, gint64 deadline)
@@ -166,11 +176,16 @@ tls_low_read(mailstream_low *low, void *buf, size_t count)
 	deadline = tls_deadline(stream);
 	for (;;) {
 		ssize_t r = gnutls_record_recv(stream->session, buf, count);
+		int saved = errno;
 
 		if (r > 0)
 			return r;
 		if (r == 0 || r == GNUTLS_E_PREMATURE_TERMINATION) {
 			tls_set_error(stream, TLS_CLOSED);
+			return -1;
+		}
+		if (r == GNUTLS_E_PULL_ERROR) {
+			tls_set_lost(stream, saved, (int)r);
 			return -1;
 		}
 		if (r != GNUTLS_E_AGAIN && r != GNUTLS_E_INTERRUPTED) {
@@ -197,9 +212,14 @@ tls_low_write(mailstream_low *low, const void *buf, size_t count)
 	for (;;) {
 		/* After AGAIN GnuTLS wants the very same arguments again. */
 		ssize_t r = gnutls_record_send(stream->session, buf, count);
+		int saved = errno;
 
 		if (r >= 0)
 			return r;
+		if (r == GNUTLS_E_PUSH_ERROR) {
+			tls_set_lost(stream, saved, (int)r);
+			return -1;
+		}
 		if (r != GNUTLS_E_AGAIN && r != GNUTLS_E_INTERRUPTED) {
 			tls_set_error(stream, "TLS: %s",
 			    gnutls_strerror((int)r));
