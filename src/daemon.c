@@ -589,6 +589,7 @@ daemon_configure(struct daemon *daemon, struct config *config,
 	daemon->rules = rules;
 	daemon->compose = compose;
 	ingest_set_rules(daemon->ingest, rules);
+	ingest_set_threads(daemon->ingest, (guint)config->classify.threads);
 	daemon->imap_ops = imap_account_outbox(config);
 	daemon->outbox = outbox_new(daemon->store, config, &daemon->imap_ops);
 	daemon->account = imap_account_name(&config->imap);
