@@ -23,15 +23,13 @@ classify_print(const char *path, const struct message *message, bool explain)
 	putchar('\n');
 }
 
-/* Prints what the pool has classified, in order: everything with all,
- * else what is ready, waiting only while the pool is full. */
+/* Prints what the pool has classified (parse_pool_next), in order. */
 static void
 classify_print_ready(struct parse_pool *pool, bool all, bool explain)
 {
 	struct parse_result *result;
 
-	while ((result = parse_pool_pop(pool, all || parse_pool_full(pool)))
-	    != NULL) {
+	while ((result = parse_pool_next(pool, all)) != NULL) {
 		classify_print(result->raw->where, result->message, explain);
 		parse_pool_release(pool, result);
 	}

@@ -199,8 +199,7 @@ ingest_run_store(struct ingest_run *run, struct parse_result *parsed,
 	return true;
 }
 
-/* Stores what the pool has done, in order: everything with all, else
- * what is ready, waiting only while the pool is full. */
+/* Stores what the pool has done (parse_pool_next), in order. */
 static bool
 ingest_run_pop(struct ingest_run *run, bool all, GError **error)
 {
@@ -208,8 +207,7 @@ ingest_run_pop(struct ingest_run *run, bool all, GError **error)
 
 	if (run->pool == NULL)
 		return true;
-	while ((parsed = parse_pool_pop(run->pool,
-	    all || parse_pool_full(run->pool))) != NULL)
+	while ((parsed = parse_pool_next(run->pool, all)) != NULL)
 		if (!ingest_run_store(run, parsed, error))
 			return false;
 	return true;

@@ -417,6 +417,12 @@ parse_pool_pop(struct parse_pool *pool, bool wait)
 	return &item->result;
 }
 
+struct parse_result *
+parse_pool_next(struct parse_pool *pool, bool all)
+{
+	return parse_pool_pop(pool, all || parse_pool_full(pool));
+}
+
 void
 parse_pool_release(struct parse_pool *pool, struct parse_result *result)
 {

@@ -13,11 +13,11 @@
  * (or one message), are pushed and not yet popped; the caller pops before
  * pushing more:
  *
- *	while ((result = parse_pool_pop(pool, parse_pool_full(pool))))
+ *	while ((result = parse_pool_next(pool, false)))
  *		handle(result);		(oldest first; waits only when full)
  *	parse_pool_push(pool, raw);
  *	...
- *	while ((result = parse_pool_pop(pool, true)))
+ *	while ((result = parse_pool_next(pool, true)))
  *		handle(result);		(the rest, to the last)
  */
 #ifndef LIAISONBOT_PARSE_POOL_H
@@ -104,6 +104,11 @@ void parse_pool_push(struct parse_pool *pool, struct raw_message *raw);
  * wait. Results come back in push order, never otherwise. Caller gives it
  * back with parse_pool_release (or frees it with parse_result_free). */
 struct parse_result *parse_pool_pop(struct parse_pool *pool, bool wait);
+
+/* What a caller between pushes handles next: with all, every pending
+ * result in turn (waiting for each); else what is done, waiting only while
+ * the window is full. parse_pool_pop otherwise. */
+struct parse_result *parse_pool_next(struct parse_pool *pool, bool all);
 
 /* Frees a popped result: the raw message now, the message later, on the
  * worker that made it (cheaper than here), or here once a waiting pop

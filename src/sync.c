@@ -71,8 +71,7 @@ sync_store(struct sync_run *run, struct parse_result *parsed,
 	return true;
 }
 
-/* Stores what the pool has done, in order: everything with all, else
- * what is ready, waiting only while the pool is full. After a store
+/* Stores what the pool has done (parse_pool_next), in order. After a store
  * failure the open batch is rolled back and the rest dropped: last_uid
  * stays before them, so they are fetched again next time. */
 static bool
@@ -80,8 +79,7 @@ sync_drain(struct sync_run *run, bool all, GError **error)
 {
 	struct parse_result *parsed;
 
-	while ((parsed = parse_pool_pop(run->pool,
-	    all || parse_pool_full(run->pool))) != NULL) {
+	while ((parsed = parse_pool_next(run->pool, all)) != NULL) {
 		if (!sync_store(run, parsed, error)) {
 			parse_pool_discard(run->pool);
 			g_queue_clear(&run->uids);

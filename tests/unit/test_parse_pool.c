@@ -144,8 +144,7 @@ test_threads(GPtrArray *samples, const struct ruleset *rules, guint threads)
 	is_int(parse_pool_workers(pool), want_workers,
 	    "threads %u: %u workers", threads, want_workers);
 	for (guint n = 0; n < total; n++) {
-		while ((result = parse_pool_pop(pool, parse_pool_full(pool)))
-		    != NULL) {
+		while ((result = parse_pool_next(pool, false)) != NULL) {
 			check_result(pool, samples, result, &next, &wrong_order,
 			    &wrong_content);
 		}
@@ -263,7 +262,7 @@ push_collect(struct parse_pool *pool, GPtrArray *samples, guint n,
 {
 	struct parse_result *result;
 
-	while ((result = parse_pool_pop(pool, parse_pool_full(pool))) != NULL)
+	while ((result = parse_pool_next(pool, false)) != NULL)
 		g_ptr_array_add(results, result);
 	parse_pool_push(pool, raw_for(samples, n));
 }
