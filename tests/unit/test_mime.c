@@ -3,6 +3,7 @@
  * seed corpus, tests/fuzz/corpus/mime/, is made that way). */
 #include <string.h>
 
+#include "mail_files.h"
 #include "mime.h"
 #include "tap.h"
 #include "text.h"
@@ -835,31 +836,18 @@ compare_parses(const char *name, GBytes *raw)
 }
 
 static void
+compare_file(const char *path, const char *name, GBytes *raw, void *data)
+{
+	(void)name;
+	(void)data;
+	compare_parses(path, raw);
+}
+
+static void
 compare_dir(const char *dir)
 {
-	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-	const char *entry;
-	int files = 0;
+	int files = mail_files_each(dir, compare_file, NULL);
 
-	if (d == NULL) {
-		ok(0, "open %s", dir);
-		return;
-	}
-	while ((entry = g_dir_read_name(d)) != NULL) {
-		g_autofree char *path = g_build_filename(dir, entry, NULL);
-		g_autofree char *data = NULL;
-		gsize len;
-
-		if (strcmp(entry, "EXPECTED") == 0 ||
-		    strcmp(entry, "MANIFEST") == 0 ||
-		    g_str_has_suffix(entry, ".mbox") ||
-		    !g_file_get_contents(path, &data, &len, NULL))
-			continue;
-		GBytes *raw = g_bytes_new_take(g_steal_pointer(&data), len);
-		compare_parses(path, raw);
-		g_bytes_unref(raw);
-		files++;
-	}
 	ok(files > 0, "%s: %d files compared", dir, files);
 }
 

@@ -6,6 +6,7 @@
 
 #include "classify.h"
 #include "log.h"
+#include "mail_files.h"
 #include "mime.h"
 #include "parse_pool.h"
 #include "rules.h"
@@ -58,33 +59,34 @@ describe_plain(const struct ruleset *rules, GBytes *bytes)
 	return text;
 }
 
+/* What load_dir adds samples with. */
+struct load {
+	GPtrArray *samples;
+	const struct ruleset *rules;
+	const char *relative;
+};
+
+static void
+load_file(const char *path, const char *name, GBytes *bytes, void *data)
+{
+	struct load *load = data;
+	struct sample *sample = g_new0(struct sample, 1);
+
+	(void)path;
+	sample->path = g_build_filename(load->relative, name, NULL);
+	sample->bytes = g_bytes_ref(bytes);
+	sample->want = describe_plain(load->rules, sample->bytes);
+	g_ptr_array_add(load->samples, sample);
+}
+
 static void
 load_dir(GPtrArray *samples, const struct ruleset *rules,
     const char *relative)
 {
 	g_autofree char *dir = source_path(relative);
-	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-	const char *entry;
-	int files = 0;
+	struct load load = { samples, rules, relative };
+	int files = mail_files_each(dir, load_file, &load);
 
-	while (d != NULL && (entry = g_dir_read_name(d)) != NULL) {
-		g_autofree char *path = g_build_filename(dir, entry, NULL);
-		char *data = NULL;
-		struct sample *sample;
-		gsize len;
-
-		if (strcmp(entry, "EXPECTED") == 0 ||
-		    strcmp(entry, "MANIFEST") == 0 ||
-		    g_str_has_suffix(entry, ".mbox") ||
-		    !g_file_get_contents(path, &data, &len, NULL))
-			continue;
-		sample = g_new0(struct sample, 1);
-		sample->path = g_build_filename(relative, entry, NULL);
-		sample->bytes = g_bytes_new_take(data, len);
-		sample->want = describe_plain(rules, sample->bytes);
-		g_ptr_array_add(samples, sample);
-		files++;
-	}
 	ok(files > 0, "%s: %d messages", relative, files);
 }
 
