@@ -206,6 +206,15 @@ if [ "$imap_mode" != valgrind ]; then
 	rm -rf "$big_dir"
 fi
 
+# ---- quiet for 10 s: memory given back (memtrim.c) ----
+# The amount is the benchmark's business (tests/bench); here only that an
+# idling daemon does it, and again after new activity.
+trims=$(grep -c "memory trimmed" "$tap_tmp/d1.err")
+imap_wait 30 imap_log_has d1 "memory trimmed" $((trims + 1))
+imap_ok_log $? "idle for 10 s: the daemon trims its memory" d1
+imap_alive "$d1"
+ok $? "... and keeps running"
+
 # ---- SIGTERM when idle: exit 0, log out ----
 logouts() { grep -c "Logged out" "$DOVECOT_LOG"; }
 base_logouts=$(logouts)
