@@ -424,6 +424,7 @@ daemon_trim_due(gpointer data)
 	struct daemon *daemon = data;
 
 	daemon->trim_timer = 0;
+	store_release_memory(daemon->store);
 	memtrim_idle();
 	return G_SOURCE_REMOVE;
 }

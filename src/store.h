@@ -30,6 +30,9 @@ void store_set_busy_timeout(struct store *store, int seconds);
  * (2 MiB). A bulk load wants more: the indexes' pages then stay cached
  * instead of being read back and rewritten for every batch. */
 void store_set_cache_size(struct store *store, int kib);
+/* Frees the page cache's unused memory (an idle daemon's); the cache
+ * fills again on use. */
+void store_release_memory(struct store *store);
 const char *store_path(const struct store *store);
 
 /* Transactions. store_begin takes the write lock at once (BEGIN

@@ -141,6 +141,39 @@ test_newer_schema_refused(const char *path)
 	    "a store from a newer version is refused");
 }
 
+/* New stores take 64 KiB pages; one made with SQLite's default (by an
+ * earlier liaisonbot) keeps its own and still works. */
+static void
+test_page_size(const char *dir)
+{
+	g_autofree char *fresh = g_build_filename(dir, "fresh.db", NULL);
+	g_autofree char *old = g_build_filename(dir, "old.db", NULL);
+	g_autoptr(GError) error = NULL;
+	enum store_add_result result;
+	struct message *message;
+	struct store *store;
+	sqlite3 *db;
+
+	store = store_open(fresh, &error);
+	ok(store != NULL && query_int(store, "PRAGMA page_size") == 65536,
+	    "a new store has 64 KiB pages");
+	store_close(store);
+	sqlite3_open(old, &db);
+	sqlite3_exec(db, "PRAGMA journal_mode = WAL; CREATE TABLE t (x);"
+	    " DROP TABLE t", NULL, NULL, NULL);
+	sqlite3_close(db);
+	store = store_open(old, &error);
+	ok(store != NULL && query_int(store, "PRAGMA page_size") == 4096,
+	    "an existing store keeps its page size");
+	message = make_message("<page@x>", "pages", false);
+	ok(store != NULL && store_begin(store, &error) &&
+	    store_add_message(store, message, "test", &result, &error) &&
+	    store_commit(store, &error) && result == STORE_ADDED,
+	    "and stores messages");
+	message_free(message);
+	store_close(store);
+}
+
 static void
 test_readonly_is_temporary(const char *dir)
 {
@@ -172,6 +205,7 @@ main(void)
 	test_rollback_leaves_nothing(path);
 	test_sync_state(path);
 	test_newer_schema_refused(path2);
+	test_page_size(dir);
 	test_readonly_is_temporary(dir);
 	if (system(cmd) != 0)
 		diag("could not remove %s", dir);
