@@ -16,9 +16,10 @@
 #include "imap_account.h"
 #include "ingest.h"
 #include "lock.h"
-#include "memtrim.h"
 #include "log.h"
+#include "memtrim.h"
 #include "outbox.h"
+#include "parse_pool.h"
 #include "store_draft.h"
 #include "sync.h"
 #include "when.h"
@@ -591,6 +592,8 @@ daemon_configure(struct daemon *daemon, struct config *config,
 	daemon->compose = compose;
 	ingest_set_rules(daemon->ingest, rules);
 	ingest_set_threads(daemon->ingest, (guint)config->classify.threads);
+	log_debug(LOG_AREA_DAEMON, "parse threads: %u",
+	    parse_pool_threads((guint)config->classify.threads));
 	daemon->imap_ops = imap_account_outbox(config);
 	daemon->outbox = outbox_new(daemon->store, config, &daemon->imap_ops);
 	daemon->account = imap_account_name(&config->imap);

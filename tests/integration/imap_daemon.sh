@@ -138,9 +138,16 @@ like "$(cat "$tap_tmp/d1.err")" "no-such-rules.conf" "... naming it"
 
 imap_config "$conf" "$db" "folders = INBOX, Second, Third" \
     "batch_size = 20" "[log]" "debug = daemon"
+sed -i 's/^\[classify\]$/&\nthreads = 3/' "$conf"
 kill -HUP "$d1"
 imap_wait 20 imap_log_has d1 "Third: idling"
 imap_ok_log $? "SIGHUP with a good config: the new folder is followed" d1
+# (The valgrind wrapper holds every run to one thread.)
+want_threads=3
+[ "$imap_mode" = valgrind ] && want_threads=1
+last_threads=$(grep -o 'parse threads: [0-9]*' "$tap_tmp/d1.err" | tail -n 1)
+is "$last_threads" "parse threads: $want_threads" \
+    "... and its [classify] threads"
 is "$(grep -c 'reloading' "$tap_tmp/d1.err")" 3 \
     "... its 'reloading' line at level info: the refused [log] never applied"
 deliver_and_time Third 5 "$db" 5
