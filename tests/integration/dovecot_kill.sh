@@ -18,6 +18,8 @@ imap_test_init Big
 dovecot_import Big "$mail" || dovecot_die "import"
 big=$imap_big
 rounds=10
+# Under valgrind fewer rounds (see daemon_kill.sh); plain and ASan do ten.
+[ "$imap_mode" = valgrind ] && rounds=3
 batch=$((big / 100))
 slice=$((big / (rounds + 3)))
 seed=${LB_TEST_SEED:-$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')}
