@@ -21,6 +21,14 @@ week=$LIAISONBOT_SRCDIR/contrib/sample-week
 now=$(date +%s)
 later() { echo $((now + $1)); }	# a time $1 seconds from now
 
+# The week, ingested once: each scenario starts from a copy.
+conf=$tap_tmp/week.conf
+write_config "$conf"
+sed -i "s|^path = .*|path = $tap_tmp/week.db|" "$conf"
+lb -q ingest "$week"/*.eml 2>/dev/null
+is "$(sqlite3 "$tap_tmp/week.db" "SELECT count(*) > 30 FROM messages")" 1 \
+    "the week ingested"
+
 # scenario NAME URL [TO [CONFIG-LINE...]]: a store of its own with the
 # week in it; [smtp] url URL; [drafts] to TO (default two recipients).
 scenario() {
@@ -31,7 +39,7 @@ scenario() {
 	db=$tap_tmp/$_name.db
 	write_config "$conf" "[smtp]" "url = $_url" "starttls = no" "$@"
 	sed -i -e "s|^path = .*|path = $db|" -e "s|^to = .*|to = $_to|" "$conf"
-	lb -q ingest "$week"/*.eml 2>/dev/null
+	cp "$tap_tmp/week.db" "$db"
 	rounds=1
 	: >"$tap_tmp/err"
 }
