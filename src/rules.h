@@ -199,10 +199,6 @@ gsize rules_scanner_bits_size(const struct rules_scanner *scanner);
 /* Sets in bits exactly the literals that occur in text. */
 void rules_scanner_scan(const struct rules_scanner *scanner,
     const char *text, size_t len, guint8 *bits);
-/* rules_fold (not keeping case) and rules_scanner_scan of the result, in
- * one pass. */
-char *rules_fold_scan(const struct rules_scanner *scanner, const char *text,
-    size_t len, size_t *out_len, bool *valid, guint8 *bits);
 
 /* A copy of text for GRegex: repaired to UTF-8 unless known_valid says it
  * is, and followed by zero padding, because PCRE's JIT reads whole

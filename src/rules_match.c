@@ -167,24 +167,18 @@ folded(struct rules_text *text)
 	return text->folded;
 }
 
-/* The literals the ruleset's scanner finds in text. Folding and scanning
- * go together in one pass when nothing was folded yet. */
+/* The literals the ruleset's scanner finds in text. */
 static const guint8 *
 present(const struct ruleset *ruleset, struct rules_text *text)
 {
-	bool valid;
+	const char *text_folded;
 
 	if (text->present != NULL)
 		return text->present;
+	text_folded = folded(text);	/* sets folded_len */
 	text->present = g_malloc(rules_scanner_bits_size(ruleset->scanner));
-	if (text->folded == NULL) {
-		text->folded = rules_fold_scan(ruleset->scanner, text->text,
-		    text->len, &text->folded_len, &valid, text->present);
-		text->known_valid = valid;
-	} else {
-		rules_scanner_scan(ruleset->scanner, text->folded,
-		    text->folded_len, text->present);
-	}
+	rules_scanner_scan(ruleset->scanner, text_folded, text->folded_len,
+	    text->present);
 	return text->present;
 }
 

@@ -920,6 +920,60 @@ test_redaction(void)
 	rules_free(ruleset);
 }
 
+/* The scanner cuts a long text into four overlapping parts: a literal
+ * across any cut, at either end, or in an overlap is found as a search
+ * of the whole text would find it, on random texts of many lengths. */
+static void
+test_scan_parts(void)
+{
+	static const char *const words[] = { "ab", "abc", "bca", "caab",
+	    "liaison statement", "b", "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz" };
+	static const char alphabet[] = "abcz lisonemt";
+	g_autoptr(GPtrArray) literals = g_ptr_array_new();
+	GRand *rand = g_rand_new_with_seed(20261123);
+	struct rules_scanner *scanner;
+	unsigned wrong = 0, found = 0;
+	guint8 bits[1];
+
+	for (size_t i = 0; i < G_N_ELEMENTS(words); i++)
+		g_ptr_array_add(literals, (char *)words[i]);
+	scanner = rules_scanner_new(literals);
+	for (unsigned round = 0; round < 4000; round++) {
+		gsize len = (gsize)g_rand_int_range(rand, 0, 1200);
+		char *text = g_malloc(len + 1);
+
+		for (gsize i = 0; i < len; i++)
+			text[i] = alphabet[g_rand_int_range(rand, 0,
+			    (gint32)sizeof(alphabet) - 1)];
+		/* Plant a long literal across a random point, often a cut. */
+		if (len > 40) {
+			const char *w = words[g_rand_int_range(rand, 4, 7)];
+			gsize wl = strlen(w), at = round % 2
+			    ? len / 4 * (gsize)g_rand_int_range(rand, 1, 4)
+			    : (gsize)g_rand_int_range(rand, 0, (gint32)len);
+
+			at = at >= wl / 2 ? at - wl / 2 : 0;
+			if (at + wl <= len)
+				memcpy(text + at, w, wl);
+		}
+		text[len] = '\0';
+		rules_scanner_scan(scanner, text, len, bits);
+		for (size_t i = 0; i < G_N_ELEMENTS(words); i++) {
+			bool want = strstr(text, words[i]) != NULL;
+			bool got = (bits[i / 8] >> (i % 8)) & 1;
+
+			wrong += want != got;
+			found += got;
+		}
+		g_free(text);
+	}
+	ok(wrong == 0 && found > 4000,
+	    "scanning in four parts finds what a search of the whole finds"
+	    " (%u found, %u wrong)", found, wrong);
+	rules_scanner_free(scanner);
+	g_rand_free(rand);
+}
+
 int
 main(void)
 {
@@ -929,6 +983,7 @@ main(void)
 	test_load();
 	test_matching();
 	test_scan_limit();
+	test_scan_parts();
 	test_literals();
 	test_prefilter_sound();
 	test_invalid_utf8();
