@@ -94,9 +94,12 @@ imap_daemon_start d3 "$tap_tmp/d3.conf"
 d3=$daemon_pid
 imap_wait 60 imap_at_least "$db3" $((big / 20))
 # Every Dovecot process stops: the sync stalls mid-stream, and so do new
-# connections, until the thaw.
+# connections, until the thaw. The daemon is held still meanwhile, lest
+# it finish the folder before the freeze takes hold.
+kill -STOP "$d3"
 dovecot_freeze
 n=$(imap_count "$db3")
+kill -CONT "$d3"
 imap_wait 30 imap_log_has d3 "(timed out|timeout).*retrying in"
 imap_ok_log $? "server silent during a sync: read timeout, reconnect" d3
 dovecot_thaw
