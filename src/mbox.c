@@ -122,10 +122,11 @@ mbox_is_separator(const char *data, const char *p, const char *end)
 	    (mbox_after_blank(data, p) || mbox_is_strict_from_line(p, end));
 }
 
-/* The next separator at or after p, or end. */
+/* The next separator at or after p, or end; *lines counts the line ends
+ * passed on the way. */
 static const char *
 mbox_find_separator(const char *data, const char *p, const char *end,
-    bool *quoted)
+    bool *quoted, size_t *lines)
 {
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -133,6 +134,7 @@ mbox_find_separator(const char *data, const char *p, const char *end,
 
 		if (mbox_is_separator(data, p, end))
 			return p;
+		*lines += nl != NULL;
 		if (*p == '>') {
 			const char *q = p;
 
@@ -146,18 +148,6 @@ mbox_find_separator(const char *data, const char *p, const char *end,
 	return end;
 }
 
-static size_t
-mbox_count_lines(const char *p, const char *end)
-{
-	size_t n = 0;
-
-	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-		n++;
-		p++;
-	}
-	return n;
-}
-
 bool
 mbox_next(const char *data, size_t len, size_t *offset, size_t *line,
     struct mbox_span *span)
@@ -165,6 +155,7 @@ mbox_next(const char *data, size_t len, size_t *offset, size_t *line,
 	const char *end = data + len;
 	const char *p = data + *offset;
 	const char *body, *next, *stop;
+	size_t lines = 0;
 	bool junk;
 
 	if (p >= end)
@@ -179,9 +170,10 @@ mbox_next(const char *data, size_t len, size_t *offset, size_t *line,
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 
 		body = nl ? nl + 1 : end;
+		lines = nl != NULL;
 		span->arrival = mbox_from_line_date(p, nl ? nl : end);
 	}
-	next = mbox_find_separator(data, body, end, &span->quoted);
+	next = mbox_find_separator(data, body, end, &span->quoted, &lines);
 	/* Drop the empty line that separates messages, if there is one. */
 	stop = next;
 	if (next < end && mbox_after_blank(data, next)) {
@@ -192,7 +184,7 @@ mbox_next(const char *data, size_t len, size_t *offset, size_t *line,
 	}
 	span->start = (size_t)(body - data);
 	span->end = (size_t)(stop - data);
-	*line += mbox_count_lines(p, next);
+	*line += lines;
 	*offset = (size_t)(next - data);
 	return true;
 }
