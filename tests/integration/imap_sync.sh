@@ -215,7 +215,10 @@ sdb=$tap_tmp/server.db
     >"$tap_tmp/server.out" 2>"$tap_tmp/server.err" &
 poll_pid=$!
 imap_wait 60 imap_at_least "$sdb" $((big / 20))
+# Held still while the server dies, lest it finish the folder first.
+kill -STOP $poll_pid
 dovecot_kill
+kill -CONT $poll_pid
 imap_wait_exit $poll_pid 30
 is "$imap_status" 75 "Dovecot killed during a sync: temporary failure (75)"
 like "$(err server)" "imap .*(connection|lost|closed|reset)" \
