@@ -174,9 +174,16 @@ echo "COMMIT;" >"$work/hold"
 wait "$holder"
 is "$(count "SELECT count(*) FROM messages WHERE \
 message_id = 'busy@ietf.org'")" 0 "the store missed it"
-as_user env -i HOME="$home" "$work/bin/liaisonbot" -q ingest \
-    --maildir "$maildir/.Liaison.process" 2>/dev/null
-is $? 0 "ingest --maildir over the folder"
+# Retried while the store is busy (75), as a user would: on a loaded
+# machine the delivery's own ingest may still be finishing.
+for try in 1 2 3 4 5; do
+	as_user env -i HOME="$home" "$work/bin/liaisonbot" -q ingest \
+	    --maildir "$maildir/.Liaison.process" 2>"$work/catchup.err"
+	rc=$?
+	[ "$rc" = 75 ] || break
+done
+is "$rc" 0 "ingest --maildir over the folder (try $try)"
+sed 's/^/#   /' "$work/catchup.err"
 is "$(count "SELECT count(*) FROM messages WHERE \
 message_id = 'busy@ietf.org'")" 1 "caught up"
 
