@@ -306,19 +306,6 @@ struct stepper {
 	guint8 *bits;
 };
 
-static inline __attribute__((always_inline)) struct stepper
-stepper_of(const struct rules_scanner *scanner, guint8 *bits)
-{
-	struct stepper stepper = { scanner, NULL, NULL, 0, bits };
-
-	if (scanner != NULL) {
-		stepper.next = scanner->next;
-		stepper.classes = scanner->classes;
-		stepper.shift = scanner->shift;
-	}
-	return stepper;
-}
-
 /* One byte through the automaton. */
 static inline __attribute__((always_inline)) guint
 step(const struct stepper *stepper, guint state, guint8 byte)
@@ -385,7 +372,13 @@ void
 rules_scanner_scan(const struct rules_scanner *scanner, const char *text,
     size_t len, guint8 *bits)
 {
-	const struct stepper stepper = stepper_of(scanner, bits);
+	const struct stepper stepper = {
+		.scanner = scanner,
+		.next = scanner->next,
+		.classes = scanner->classes,
+		.shift = scanner->shift,
+		.bits = bits,
+	};
 	const guint8 *p = (const guint8 *)text;
 	/* Each part after the first starts this far before its share, so
 	 * a literal ending in its share is seen whole; one seen by two
