@@ -43,7 +43,8 @@ ingest_stats(const struct ingest *ingest)
 	return &ingest->stats;
 }
 
-bool
+/* Stores a message parsed and classified from raw (parse_pool_parse). */
+static bool
 ingest_message(struct ingest *ingest, const struct raw_message *raw,
     const struct message *message, const char *origin,
     enum store_add_result *result, GError **error)
@@ -69,6 +70,22 @@ ingest_message(struct ingest *ingest, const struct raw_message *raw,
 		    message->message_id);
 	}
 	return true;
+}
+
+bool
+ingest_parsed(struct ingest *ingest, struct parse_pool *pool,
+    struct parse_result *parsed, const char *origin,
+    enum store_add_result *result, GError **error)
+{
+	bool ok = (store_in_transaction(ingest->store) ||
+	    ingest_begin(ingest, error)) &&
+	    ingest_message(ingest, parsed->raw, parsed->message, origin,
+	    result, error);
+
+	parse_pool_release(pool, parsed);
+	if (!ok)
+		ingest_rollback(ingest);
+	return ok;
 }
 
 bool
@@ -168,26 +185,15 @@ static bool
 ingest_run_store(struct ingest_run *run, struct parse_result *parsed,
     GError **error)
 {
-	struct ingest *ingest = run->ingest;
 	struct source *source = run->source;
 	enum store_add_result result;
 	guint64 done = 0, total = 0;
-	bool ok;
 
-	if (!store_in_transaction(ingest->store) &&
-	    !ingest_begin(ingest, error)) {
-		parse_pool_release(run->pool, parsed);
+	if (!ingest_parsed(run->ingest, run->pool, parsed, source->origin,
+	    &result, error))
 		return false;
-	}
-	ok = ingest_message(ingest, parsed->raw, parsed->message,
-	    source->origin, &result, error);
-	parse_pool_release(run->pool, parsed);
-	if (!ok) {
-		ingest_rollback(ingest);
-		return false;
-	}
 	if (++run->in_batch >= run->batch_size) {
-		if (!ingest_commit_batch(ingest, error))
+		if (!ingest_commit_batch(run->ingest, error))
 			return false;
 		run->in_batch = 0;
 	}

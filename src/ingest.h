@@ -50,10 +50,12 @@ void ingest_rollback(struct ingest *ingest);
 bool ingest_raw(struct ingest *ingest, const struct raw_message *raw,
     const char *origin, enum store_add_result *result, GError **error);
 
-/* The store half of ingest_raw: a message already parsed and classified
- * (parse_pool_parse), raw being what it was made of. */
-bool ingest_message(struct ingest *ingest, const struct raw_message *raw,
-    const struct message *message, const char *origin,
+/* The store half of ingest_raw, for a result of pool (or, pool NULL, of
+ * parse_result_new): stores it in the open transaction, beginning one if
+ * none is open, and releases it; on a failure the transaction is rolled
+ * back. A duplicate Message-ID is success. */
+bool ingest_parsed(struct ingest *ingest, struct parse_pool *pool,
+    struct parse_result *parsed, const char *origin,
     enum store_add_result *result, GError **error);
 
 /* Everything a source yields, committing every batch_size messages, in

@@ -49,19 +49,10 @@ sync_store(struct sync_run *run, struct parse_result *parsed,
 {
 	guint32 uid = GPOINTER_TO_UINT(g_queue_pop_head(&run->uids));
 	enum store_add_result added;
-	bool ok;
 
-	if (!store_in_transaction(run->store) &&
-	    !ingest_begin(run->ingest, error))
-		ok = false;
-	else
-		ok = ingest_message(run->ingest, parsed->raw, parsed->message,
-		    run->origin, &added, error);
-	parse_pool_release(run->pool, parsed);
-	if (!ok) {
-		ingest_rollback(run->ingest);
+	if (!ingest_parsed(run->ingest, run->pool, parsed, run->origin,
+	    &added, error))
 		return false;
-	}
 	if (added == STORE_ADDED)
 		run->result->added++;
 	else
