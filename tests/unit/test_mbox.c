@@ -91,6 +91,22 @@ main(void)
 
 		is_int(arrival, 1795168800, "From_ line date read as UTC");
 	}
+	/* Each message's line is 1 + the line ends before its start, in
+	 * every case (junk first, CRLF, no final line end among them). */
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		const char *text = cases[i].mbox;
+		size_t offset = 0, line = 1, wrong = 0;
+		struct mbox_span span;
+
+		while (mbox_next(text, strlen(text), &offset, &line, &span)) {
+			size_t want = 1;
+
+			for (size_t k = 0; k < span.from_line; k++)
+				want += text[k] == '\n';
+			wrong += span.line != want;
+		}
+		is_int((long long)wrong, 0, "%s: line numbers", cases[i].name);
+	}
 	{
 		const char *text = "From a Thu Nov 20 10:00:00 2026\nA: 1\n\n"
 				   "b\n\nFrom c Thu Nov 20 10:00:00 2026\n"
