@@ -91,6 +91,7 @@ rules_free(struct ruleset *ruleset)
 	g_free(ruleset->path);
 	g_ptr_array_unref(ruleset->rules);
 	g_ptr_array_unref(ruleset->literals);
+	g_byte_array_unref(ruleset->literal_bounds);
 	rules_scanner_free(ruleset->scanner);
 	g_ptr_array_unref(ruleset->redactions);
 	g_free(ruleset);
@@ -552,6 +553,7 @@ ruleset_new(const char *name)
 	ruleset->path = g_strdup(name);
 	ruleset->rules = g_ptr_array_new_with_free_func(rule_free);
 	ruleset->literals = g_ptr_array_new_with_free_func(g_free);
+	ruleset->literal_bounds = g_byte_array_new();
 	ruleset->redactions = g_ptr_array_new_with_free_func(redaction_free);
 	for (size_t i = 0; i < CATEGORY_COUNT; i++)
 		ruleset->thresholds[i] = RULES_DEFAULT_THRESHOLD;
@@ -559,17 +561,20 @@ ruleset_new(const char *name)
 	return ruleset;
 }
 
-/* The id of literal in ruleset->literals, added if new. */
+/* The id of literal with bounds in ruleset->literals, added if new. ids
+ * is keyed by the bounds as a digit, then the literal. */
 static guint
-literal_id(struct ruleset *ruleset, GHashTable *ids, const char *literal)
+literal_id(struct ruleset *ruleset, GHashTable *ids, const char *literal,
+    guint8 bounds)
 {
+	g_autofree char *key = g_strdup_printf("%u%s", bounds, literal);
 	gpointer found;
 
-	if (g_hash_table_lookup_extended(ids, literal, NULL, &found))
+	if (g_hash_table_lookup_extended(ids, key, NULL, &found))
 		return GPOINTER_TO_UINT(found);
 	g_ptr_array_add(ruleset->literals, g_strdup(literal));
-	g_hash_table_insert(ids, g_ptr_array_index(ruleset->literals,
-	    ruleset->literals->len - 1),
+	g_byte_array_append(ruleset->literal_bounds, &bounds, 1);
+	g_hash_table_insert(ids, g_steal_pointer(&key),
 	    GUINT_TO_POINTER(ruleset->literals->len - 1));
 	return ruleset->literals->len - 1;
 }
@@ -583,7 +588,7 @@ set_ids(struct ruleset *ruleset, GHashTable *ids,
 	prefilter->ids = g_new(guint, g_strv_length(prefilter->literals));
 	for (guint j = 0; prefilter->literals[j] != NULL; j++)
 		prefilter->ids[j] = literal_id(ruleset, ids,
-		    prefilter->literals[j]);
+		    prefilter->literals[j], prefilter->bounds[j]);
 }
 
 /* Every needle (lower-cased: presence in the folded text is a necessary
@@ -592,7 +597,8 @@ set_ids(struct ruleset *ruleset, GHashTable *ids,
 static void
 build_scanner(struct ruleset *ruleset)
 {
-	GHashTable *ids = g_hash_table_new(g_str_hash, g_str_equal);
+	GHashTable *ids = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    g_free, NULL);
 
 	for (guint i = 0; i < ruleset->rules->len; i++) {
 		struct rule *rule = g_ptr_array_index(ruleset->rules, i);
@@ -601,7 +607,7 @@ build_scanner(struct ruleset *ruleset)
 			g_autofree char *lower = rules_fold(rule->needle,
 			    rule->needle_len, false, NULL, NULL);
 
-			rule->needle_id = literal_id(ruleset, ids, lower);
+			rule->needle_id = literal_id(ruleset, ids, lower, 0);
 		} else {
 			set_ids(ruleset, ids, &rule->prefilter);
 		}
@@ -613,7 +619,8 @@ build_scanner(struct ruleset *ruleset)
 		set_ids(ruleset, ids, &redaction->prefilter);
 	}
 	g_hash_table_unref(ids);
-	ruleset->scanner = rules_scanner_new(ruleset->literals);
+	ruleset->scanner = rules_scanner_new(ruleset->literals,
+	    ruleset->literal_bounds->data);
 }
 
 struct ruleset *

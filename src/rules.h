@@ -45,10 +45,17 @@ enum rule_match {
 	RULE_MATCH_REGEX,	/* PCRE through GRegex */
 };
 
+/* A literal's bounds: at that end the regex puts \b next to a word
+ * character, so the literal only counts where no word character follows
+ * on that side (rules_scan.c). */
+#define RULES_BOUND_START 1u
+#define RULES_BOUND_END 2u
+
 /* Literals a regex cannot match without: every match contains one
  * literal of each group. Lower case, as in folded text. */
 struct rules_prefilter {
 	char **literals;		/* NULL-terminated; NULL: no prefilter */
+	guint8 *bounds;			/* RULES_BOUND_* of each literal */
 	guint *group;			/* group of each literal */
 	guint groups;			/* 1..4 */
 	guint *ids;			/* each literal's id in
@@ -93,6 +100,7 @@ struct ruleset {
 	GPtrArray *rules;		/* struct rule, in file order */
 	GPtrArray *literals;		/* every distinct needle and prefilter
 					   literal; the index is the id */
+	GByteArray *literal_bounds;	/* RULES_BOUND_* of each */
 	struct rules_scanner *scanner;	/* finds them all in one pass, or
 					   NULL (too many: memmem each) */
 	int thresholds[CATEGORY_COUNT];	/* [CATEGORY_NONE] unused */
@@ -185,18 +193,22 @@ bool rules_fields_passes(struct rules_fields *fields, enum rule_where where,
  * empty, when nothing useful is known. rules_literal.c. */
 bool rules_literals(const char *pattern, struct rules_prefilter *prefilter);
 void rules_prefilter_clear(struct rules_prefilter *prefilter);
-/* Does folded text (rules_fold) pass the prefilter? memmem per literal. */
+/* Does folded text (rules_fold) pass the prefilter? memmem per literal;
+ * bounds are not checked (the answer errs only towards "yes"). */
 bool rules_prefilter_passes(const struct rules_prefilter *prefilter,
     const char *folded, size_t len);
 
-/* An Aho-Corasick automaton over literals (NUL-terminated, non-empty);
- * literal i is reported as bit i. NULL when there are too many to make a
- * compact table. rules_scan.c. */
-struct rules_scanner *rules_scanner_new(GPtrArray *literals);
+/* An Aho-Corasick automaton over literals (NUL-terminated, non-empty),
+ * each with its RULES_BOUND_* in bounds (NULL: none); literal i is
+ * reported as bit i. NULL when there are too many to make a compact
+ * table. rules_scan.c. */
+struct rules_scanner *rules_scanner_new(GPtrArray *literals,
+    const guint8 *bounds);
 void rules_scanner_free(struct rules_scanner *scanner);
 /* Bytes of the bit set rules_scanner_scan fills. */
 gsize rules_scanner_bits_size(const struct rules_scanner *scanner);
-/* Sets in bits exactly the literals that occur in text. */
+/* Sets in bits exactly the literals that occur in text, within their
+ * bounds. */
 void rules_scanner_scan(const struct rules_scanner *scanner,
     const char *text, size_t len, guint8 *bits);
 

@@ -5,7 +5,10 @@
  * GROUPS_MAX groups of lower-case strings such that every text the regex
  * matches contains a string of each group ('\b(ICANN|SSAC)\b' -> {icann,
  * ssac}; 'the IAB' -> {the} and {iab}). The rule's regex only runs when
- * the folded text passes. A pattern this small parser does not
+ * the folded text passes. A \b next to a literal's first or last letter
+ * is kept as a bound on it ("pti" in "option" does not count for
+ * '\bPTI\b'): most of the regex time went on texts where a short
+ * literal occurred only inside longer words. A pattern this small parser does not
  * understand gives no prefilter: the regex always runs. Wrong answers here
  * would silently drop matches, so anything unusual is "unknown". */
 #include <string.h>
@@ -16,6 +19,10 @@
 #define STRING_MAX 64		/* bytes in one string */
 #define DEPTH_MAX 32		/* group nesting */
 #define GROUPS_MAX 4		/* sets all required at once */
+/* Stands for \b inside the strings built here; rules_literals turns the
+ * ones at a string's ends into bounds (rules.h) and drops the rest. The
+ * pattern's own characters are all printable (plain_char). */
+#define BOUND '\x01'
 
 /* What is known about the text one regex node matches. */
 struct facts {
@@ -82,6 +89,8 @@ rarity(const char *string)
 	for (; *string != '\0'; string++) {
 		char c = *string;
 
+		if (c == BOUND)
+			continue;
 		if (strchr("etaoinsrhl", c) != NULL)
 			score += 1;
 		else if (g_ascii_islower(c) || g_ascii_isdigit(c))
@@ -90,6 +99,17 @@ rarity(const char *string)
 			score += 3;
 	}
 	return score;
+}
+
+/* Bytes of string but its BOUND marks. */
+static size_t
+text_length(const char *string)
+{
+	size_t n = 0;
+
+	for (; *string != '\0'; string++)
+		n += *string != BOUND;
+	return n;
 }
 
 /* A set is as selective as its most common string. */
@@ -101,7 +121,7 @@ set_score(const GPtrArray *set)
 	for (guint i = 0; i < set->len; i++) {
 		const char *string = g_ptr_array_index(set, i);
 
-		weakest = MIN(weakest, strlen(string) < 2 ? 0
+		weakest = MIN(weakest, text_length(string) < 2 ? 0
 		    : rarity(string));
 	}
 	return set->len == 0 ? 0 : weakest;
@@ -125,8 +145,62 @@ groups_new(void)
 	return g_ptr_array_new_with_free_func((GDestroyNotify)set_free);
 }
 
-/* Adds a copy of set to groups if it says something. White space at the
- * ends of a string goes: the folded text has none at its own ends. */
+static bool
+word_byte(char c)
+{
+	return g_ascii_isalnum(c) || c == '_';
+}
+
+/* string as a required literal: white space at its ends goes (the folded
+ * text has none at its own ends), and so does every BOUND mark but one
+ * directly before its first or after its last character when that is a
+ * word character: there \b means a non-word character (or the text's
+ * end) next to it. Elsewhere a \b says nothing rules_scan.c checks. */
+static char *
+literal_of(const char *string)
+{
+	GString *text = g_string_new(NULL);
+	GArray *bound_before = g_array_new(FALSE, TRUE, sizeof(bool));
+	bool marked = false, start, end;
+	size_t first, last;
+
+	for (const char *p = string; *p != '\0'; p++) {
+		if (*p == BOUND) {
+			marked = true;
+			continue;
+		}
+		/* A \b between two spaces can never hold; keep one space. */
+		if (*p == ' ' && text->len > 0 &&
+		    text->str[text->len - 1] == ' ') {
+			marked = false;
+			continue;
+		}
+		g_array_append_val(bound_before, marked);
+		g_string_append_c(text, *p);
+		marked = false;
+	}
+	g_array_append_val(bound_before, marked);
+	first = 0;
+	last = text->len;
+	while (first < last && text->str[first] == ' ')
+		first++;
+	while (last > first && text->str[last - 1] == ' ')
+		last--;
+	start = last > first && word_byte(text->str[first]) &&
+	    g_array_index(bound_before, bool, first);
+	end = last > first && word_byte(text->str[last - 1]) &&
+	    g_array_index(bound_before, bool, last);
+	g_array_unref(bound_before);
+	g_string_truncate(text, last);
+	g_string_erase(text, 0, (gssize)first);
+	if (start)
+		g_string_prepend_c(text, BOUND);
+	if (end)
+		g_string_append_c(text, BOUND);
+	return g_string_free(text, FALSE);
+}
+
+/* Adds a copy of set to groups if it says something. */
 static void
 groups_add(GPtrArray *groups, const GPtrArray *set)
 {
@@ -136,8 +210,7 @@ groups_add(GPtrArray *groups, const GPtrArray *set)
 		return;
 	copy = set_new();
 	for (guint i = 0; i < set->len; i++)
-		g_ptr_array_add(copy, g_strstrip(g_strdup(
-		    g_ptr_array_index(set, i))));
+		g_ptr_array_add(copy, literal_of(g_ptr_array_index(set, i)));
 	if (set_score(copy) > 0)
 		g_ptr_array_add(groups, copy);
 	else
@@ -172,7 +245,7 @@ set_product(const GPtrArray *left, const GPtrArray *right)
 			const char *a = g_ptr_array_index(left, i);
 			const char *b = g_ptr_array_index(right, j);
 
-			if (strlen(a) + strlen(b) > STRING_MAX) {
+			if (text_length(a) + text_length(b) > STRING_MAX) {
 				set_free(product);
 				return NULL;
 			}
@@ -231,7 +304,9 @@ parse_escape(struct scan *scan, struct facts *out)
 		return;
 	}
 	scan->p++;
-	if (strchr("bBAzZGK", c) != NULL) {
+	if (c == 'b') {
+		out->exact = set_of((char[]){ BOUND, '\0' });
+	} else if (strchr("BAzZGK", c) != NULL) {
 		zero_width(out);
 	} else if (c == 's') {
 		/* Folding turns any run of white space into one space. */
@@ -431,13 +506,14 @@ parse_atom(struct scan *scan, struct facts *out)
 }
 
 /* A quantifier after an atom, if any: returns its minimum count (1 when
- * there is none). */
+ * there is none); *optional says it is ? (zero or one). */
 static unsigned
-parse_quantifier(struct scan *scan, bool *present)
+parse_quantifier(struct scan *scan, bool *present, bool *optional)
 {
 	unsigned minimum = 1;
 
 	*present = true;
+	*optional = *scan->p == '?';
 	switch (*scan->p) {
 	case '*':
 	case '?':
@@ -491,11 +567,19 @@ parse_sequence(struct scan *scan, struct facts *out)
 		struct facts atom = { 0 };
 		GPtrArray *joined = NULL;
 		unsigned minimum;
-		bool quantified;
+		bool quantified, optional;
 
 		parse_atom(scan, &atom);
-		minimum = parse_quantifier(scan, &quantified);
-		if (quantified && minimum == 0) {
+		minimum = parse_quantifier(scan, &quantified, &optional);
+		if (optional && atom.exact != NULL &&
+		    atom.exact->len < SET_MAX) {
+			/* x? is exactly x or nothing: "leaks?" -> {leak,
+			 * leaks}, and the run goes on. */
+			if (atom.all != NULL)
+				g_ptr_array_unref(atom.all);
+			atom.all = NULL;
+			g_ptr_array_add(atom.exact, g_strdup(""));
+		} else if (quantified && minimum == 0) {
 			facts_clear(&atom);
 		} else if (quantified && atom.space) {
 			/* \s+ is still one space once folded */
@@ -596,6 +680,7 @@ rules_literals(const char *pattern, struct rules_prefilter *prefilter)
 	struct facts facts = { 0 };
 	GPtrArray *literals;
 	GArray *group_of;
+	GByteArray *bounds;
 
 	memset(prefilter, 0, sizeof(*prefilter));
 	parse_alternation(&scan, &facts);
@@ -605,18 +690,33 @@ rules_literals(const char *pattern, struct rules_prefilter *prefilter)
 	}
 	literals = g_ptr_array_new();
 	group_of = g_array_new(FALSE, FALSE, sizeof(guint));
+	bounds = g_byte_array_new();
 	for (guint g = 0; g < facts.all->len; g++) {
 		const GPtrArray *set = g_ptr_array_index(facts.all, g);
 
 		for (guint i = 0; i < set->len; i++) {
-			g_ptr_array_add(literals,
-			    g_strdup(g_ptr_array_index(set, i)));
+			const char *string = g_ptr_array_index(set, i);
+			size_t len = strlen(string);
+			guint8 bound = 0;
+
+			if (string[0] == BOUND) {
+				bound |= RULES_BOUND_START;
+				string++;
+				len--;
+			}
+			if (len > 0 && string[len - 1] == BOUND) {
+				bound |= RULES_BOUND_END;
+				len--;
+			}
+			g_ptr_array_add(literals, g_strndup(string, len));
 			g_array_append_val(group_of, g);
+			g_byte_array_append(bounds, &bound, 1);
 		}
 	}
 	g_ptr_array_add(literals, NULL);
 	prefilter->groups = facts.all->len;
 	prefilter->group = (guint *)g_array_free(group_of, FALSE);
+	prefilter->bounds = g_byte_array_free(bounds, FALSE);
 	prefilter->literals = (char **)g_ptr_array_free(literals, FALSE);
 	facts_clear(&facts);
 	return true;
@@ -627,6 +727,7 @@ rules_prefilter_clear(struct rules_prefilter *prefilter)
 {
 	g_strfreev(prefilter->literals);
 	g_free(prefilter->group);
+	g_free(prefilter->bounds);
 	g_free(prefilter->ids);
 	memset(prefilter, 0, sizeof(*prefilter));
 }

@@ -8,7 +8,16 @@
  * the rest of classification together; one pass costs the same however
  * many rules there are. The pass is a chain of dependent table loads, so
  * a long text is cut into four overlapping parts scanned side by side:
- * the CPU then has four loads in flight instead of one. */
+ * the CPU then has four loads in flight instead of one.
+ *
+ * A literal with bounds (a regex's \b next to its first or last letter)
+ * is reported only where no ASCII word character touches it on that
+ * side. Only ASCII counts as "word" here: PCRE's idea of a word
+ * character beyond ASCII (letters and digits, not marks, in this
+ * version) is left to the regex itself, so a bound can only ever be too
+ * lenient. Folding keeps ASCII letters and digits what they were, and
+ * makes nothing else into one but letters (K from the Kelvin sign, s from
+ * long s), which were word characters already. */
 #include <string.h>
 
 #include "rules.h"
@@ -31,6 +40,8 @@ struct rules_scanner {
 				   output, or 0 */
 	guint literal_count;
 	gsize longest;		/* bytes of the longest literal */
+	guint8 *bounds;		/* RULES_BOUND_* per literal, or NULL */
+	guint *length;		/* bytes of each literal, with bounds */
 };
 
 /* The trie being built: sparse, one child list per state. */
@@ -173,13 +184,23 @@ build_table(struct rules_scanner *scanner, GArray *trie)
 }
 
 struct rules_scanner *
-rules_scanner_new(GPtrArray *literals)
+rules_scanner_new(GPtrArray *literals, const guint8 *bounds)
 {
 	struct rules_scanner *scanner = g_new0(struct rules_scanner, 1);
 	GArray *trie = g_array_new(FALSE, FALSE, sizeof(struct trie_state));
 
 	scanner->literal_count = literals->len;
 	scanner->columns = 1;
+	for (guint id = 0; bounds != NULL && id < literals->len; id++) {
+		if (bounds[id] == 0)
+			continue;
+		if (scanner->bounds == NULL) {
+			scanner->bounds = g_memdup2(bounds, literals->len);
+			scanner->length = g_new(guint, literals->len);
+		}
+		scanner->length[id] = (guint)strlen(
+		    g_ptr_array_index(literals, id));
+	}
 	for (guint id = 0; id < literals->len; id++) {
 		const guint8 *p = g_ptr_array_index(literals, id);
 
@@ -211,6 +232,8 @@ rules_scanner_free(struct rules_scanner *scanner)
 	g_free(scanner->next);
 	g_free(scanner->output);
 	g_free(scanner->suffix);
+	g_free(scanner->bounds);
+	g_free(scanner->length);
 	g_array_unref(scanner->chain);
 	g_free(scanner);
 }
@@ -221,8 +244,32 @@ rules_scanner_bits_size(const struct rules_scanner *scanner)
 	return (scanner->literal_count + 7) / 8;
 }
 
+static bool
+ascii_word(guint8 c)
+{
+	return g_ascii_isalnum(c) || c == '_';
+}
+
+/* Does the literal id, ending with the byte at last, keep its bounds in
+ * the text [start, end)? */
+static bool
+within_bounds(const struct rules_scanner *scanner, guint id,
+    const guint8 *last, const guint8 *start, const guint8 *end)
+{
+	guint8 bounds = scanner->bounds[id];
+	const guint8 *first = last + 1 - scanner->length[id];
+
+	if ((bounds & RULES_BOUND_START) && first > start &&
+	    ascii_word(first[-1]))
+		return false;
+	return !(bounds & RULES_BOUND_END) || last + 1 == end ||
+	    !ascii_word(last[1]);
+}
+
+/* Reports the literals that end at state, its byte being at last. */
 static void
-mark(const struct rules_scanner *scanner, guint state, guint8 *bits)
+mark(const struct rules_scanner *scanner, guint state, guint8 *bits,
+    const guint8 *last, const guint8 *start, const guint8 *end)
 {
 	for (; state != 0; state = scanner->suffix[state]) {
 		const guint *id;
@@ -231,8 +278,12 @@ mark(const struct rules_scanner *scanner, guint state, guint8 *bits)
 			continue;
 		id = &g_array_index(scanner->chain, guint,
 		    scanner->output[state]);
-		for (; *id != G_MAXUINT; id++)
+		for (; *id != G_MAXUINT; id++) {
+			if (scanner->bounds != NULL && scanner->bounds[*id] &&
+			    !within_bounds(scanner, *id, last, start, end))
+				continue;
 			bits[*id / 8] |= (guint8)(1u << (*id % 8));
+		}
 	}
 }
 
@@ -304,18 +355,20 @@ struct stepper {
 	const guint8 *classes;
 	guint shift;
 	guint8 *bits;
+	const guint8 *start, *end;	/* the whole text */
 };
 
-/* One byte through the automaton. */
+/* The byte at p through the automaton. */
 static inline __attribute__((always_inline)) guint
-step(const struct stepper *stepper, guint state, guint8 byte)
+step(const struct stepper *stepper, guint state, const guint8 *p)
 {
 	guint16 to = stepper->next[state << stepper->shift |
-	    stepper->classes[byte]];
+	    stepper->classes[*p]];
 
 	state = to & ~SCAN_OUTPUT;
 	if (G_UNLIKELY(to & SCAN_OUTPUT))
-		mark(stepper->scanner, state, stepper->bits);
+		mark(stepper->scanner, state, stepper->bits, p,
+		    stepper->start, stepper->end);
 	return state;
 }
 
@@ -378,6 +431,8 @@ rules_scanner_scan(const struct rules_scanner *scanner, const char *text,
 		.classes = scanner->classes,
 		.shift = scanner->shift,
 		.bits = bits,
+		.start = (const guint8 *)text,
+		.end = (const guint8 *)text + len,
 	};
 	const guint8 *p = (const guint8 *)text;
 	/* Each part after the first starts this far before its share, so
@@ -391,7 +446,7 @@ rules_scanner_scan(const struct rules_scanner *scanner, const char *text,
 	memset(bits, 0, rules_scanner_bits_size(scanner));
 	if (len < SCAN_SPLIT_MIN || quarter < 2 * overlap) {
 		for (i = 0; i < len; i++)
-			s0 = step(&stepper, s0, p[i]);
+			s0 = step(&stepper, s0, p + i);
 		return;
 	}
 	/* Parts [0, q + o), [q - o, 2q), [2q - o, 3q), [3q - o, len). */
@@ -400,11 +455,11 @@ rules_scanner_scan(const struct rules_scanner *scanner, const char *text,
 	p2 = p + 2 * quarter - overlap;
 	p3 = p + 3 * quarter - overlap;
 	for (i = 0; i < run; i++) {
-		s0 = step(&stepper, s0, p[i]);
-		s1 = step(&stepper, s1, p1[i]);
-		s2 = step(&stepper, s2, p2[i]);
-		s3 = step(&stepper, s3, p3[i]);
+		s0 = step(&stepper, s0, p + i);
+		s1 = step(&stepper, s1, p1 + i);
+		s2 = step(&stepper, s2, p2 + i);
+		s3 = step(&stepper, s3, p3 + i);
 	}
 	for (i = 4 * quarter; i < len; i++)
-		s3 = step(&stepper, s3, p[i]);
+		s3 = step(&stepper, s3, p + i);
 }

@@ -451,17 +451,37 @@ test_invalid_utf8(void)
 	rules_free(ruleset);
 }
 
-/* Regex -> prefilter, shown as {group literals}{...}; NULL: none. */
+/* Regex -> prefilter, shown as {group literals}{...}, a literal's bounds
+ * as < and >; NULL: none. */
 static const struct {
 	const char *pattern;
 	const char *want;
 } literal_cases[] = {
 	{ "ICANN", "{icann}" },
-	{ "\\b(ICANN|SSAC)\\b", "{icann,ssac}" },
+	{ "\\b(ICANN|SSAC)\\b", "{<icann>,<ssac>}" },
+	/* \b next to a word character at a literal's end is a bound. */
+	{ "\\bPTI\\b", "{<pti>}" },
+	{ "\\bIEEE(-SA| SA)?\\b", "{<ieee}" },
+	{ "\\b\\.alt\\b", "{.alt>}" },
+	{ "x\\b\\s+\\bthe\\s+IAB\\b", "{x the iab>}" },
+	{ "\\b(a|bc)d\\b", "{<ad>,<bcd>}" },
+	{ "\\s\\b\\sab", "{ab}" },
+	{ "ab\\b(?!c)", "{ab>}" },
+	{ "\\B(abc)\\B", "{abc}" },
+	{ "(\\babc)+", "{<abc}" },
+	{ "\\b(abc)?def", "{<abcdef,<def}" },
+	/* x? is x or nothing. */
+	{ "\\bRFC\\s?(2026|2418)\\b",
+	    "{<rfc 2026>,<rfc 2418>,<rfc2026>,<rfc2418>}" },
+	{ "route\\s+(leaks?|hijacks?)", "{route leaks,route leak,"
+	    "route hijacks,route hijack}" },
+	{ "ab?", NULL },
+	{ "ab*cd", "{cd}" },
 	{ "the\\s+IAB", "{the iab}" },	/* a space in a rule's regex */
 	{ "end\\s+\\s+to", "{end to}" },
 	{ "\\s+lead", "{lead}" },
-	{ "foo(bar)?baz", "{baz}{foo}" },
+	{ "foo(bar)?baz", "{foobarbaz,foobaz}" },
+	{ "foo(bar)*baz", "{baz}{foo}" },
 	{ "prefix\\d+suffix", "{suffix}{prefix}" },
 	{ "(foo|bar)(baz|qux)", "{foobaz,fooqux,barbaz,barqux}" },
 	{ "standardi[sz]ation", "{standardisation,standardization}" },
@@ -508,7 +528,11 @@ describe_prefilter(const struct rules_prefilter *prefilter)
 				continue;
 			if (!first)
 				g_string_append_c(out, ',');
+			if (prefilter->bounds[i] & RULES_BOUND_START)
+				g_string_append_c(out, '<');
 			g_string_append(out, prefilter->literals[i]);
+			if (prefilter->bounds[i] & RULES_BOUND_END)
+				g_string_append_c(out, '>');
 			first = false;
 		}
 		g_string_append_c(out, '}');
@@ -531,15 +555,57 @@ test_literals(void)
 	}
 }
 
+/* A bounded literal is only seen where it stands alone: the regex of
+ * '\bPTI\b' need not run on a text whose only "pti" is in "option". */
+static void
+test_literal_bounds(void)
+{
+	static const struct {
+		const char *text;
+		bool passes;
+	} cases[] = {
+		{ "an option", false },
+		{ "PTI_x", false },
+		{ "xpti pti9", false },
+		{ "the PTI.", true },
+		{ "PTI", true },
+		{ "\xc3\xa9pti", true },	/* non-ASCII: the regex decides */
+	};
+	struct ruleset *ruleset = rules_parse("bounds.rules",
+	    "pti process +1 body regex '\\bPTI\\b'\n", NULL);
+	const struct rule *rule;
+
+	if (!ok(ruleset != NULL && ruleset->scanner != NULL,
+	    "bounds: rules parse, with a scanner"))
+		return;
+	rule = g_ptr_array_index(ruleset->rules, 0);
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		struct message *message = message_new();
+		struct rules_fields fields;
+
+		message->text = g_strdup(cases[i].text);
+		rules_fields_init(&fields, ruleset, message);
+		is_int(rules_fields_passes(&fields, RULE_WHERE_BODY,
+		    &rule->prefilter), cases[i].passes,
+		    "bounds: prefilter of \\bPTI\\b on \"%s\"", cases[i].text);
+		rules_fields_clear(&fields);
+		message_free(message);
+	}
+	rules_free(ruleset);
+}
+
 /* Pieces random texts are made of: case, every kind of white space PCRE
- * knows, long s and the Kelvin sign, invalid bytes. */
+ * knows, long s and the Kelvin sign, invalid bytes, and what may touch a
+ * bounded literal: letters, digits, '_', a non-ASCII letter, a combining
+ * mark (not a word character to PCRE). */
 static const char *const text_pieces[] = {
 	"the", "IAB", "iab", "Iab", " ", "  ", "\n", "\r\n", "\t", "\xc2\xa0",
 	"\xe2\x80\x83", "\xe2\x80\xa8", "\xc2\x85", "\x0b", "liaison",
 	"statement", "Statement", "\xc5\xbftatement", "\xe2\x84\xaaind", "kind",
 	"-", ".", "6.", "Management", "issues", "Issues", "x", "\xff", "RFC",
 	"2026", "BCP", "9", "end", "to", "privacy", "implications", ":", "'s",
-	"Discuss", "on", "draft-a-00",
+	"Discuss", "on", "draft-a-00", "PTI", "op", "tion", "_", "\xc3\xa9",
+	"\xcc\x81", "4", "ICANN", "ssac",
 };
 
 /* Regexes whose prefilters the random texts exercise. */
@@ -548,7 +614,11 @@ static const char *const random_patterns[] = {
 	"(?-i:IAB)", "kind", "statement", "^6\\. *Management [Ii]ssues",
 	"\\b(RFC ?2026|BCP ?9)\\b", "end to end", "privacy implications?",
 	"'s (Discuss|Yes) on [a-z0-9-]+-[0-9]{2}", "x\\sx", "the\\s\\s?IAB",
-	"IAB\\s*$", "^the", "(the|a) (IAB|IESG)",
+	"IAB\\s*$", "^the", "(the|a) (IAB|IESG)", "\\bPTI\\b",
+	"\\b(ICANN|SSAC)s?\\b", "\\bop", "tion\\b", "\\b_pti",
+	"4\\bpti", "\\s\\bIAB\\b\\s", "\\b\\.\\b", "\\bIABs?\\b",
+	"(the )?IAB", "the\\s?IAB\\b", "\\bstatement(s|_)?\\b",
+	"PTI\\s?\\s?op", "(6\\.)?\\s?Management",
 };
 
 /* Whatever the text, a prefilter may only say "no" when the regex does:
@@ -937,7 +1007,7 @@ test_scan_parts(void)
 
 	for (size_t i = 0; i < G_N_ELEMENTS(words); i++)
 		g_ptr_array_add(literals, (char *)words[i]);
-	scanner = rules_scanner_new(literals);
+	scanner = rules_scanner_new(literals, NULL);
 	for (unsigned round = 0; round < 4000; round++) {
 		gsize len = (gsize)g_rand_int_range(rand, 0, 1200);
 		char *text = g_malloc(len + 1);
@@ -985,6 +1055,7 @@ main(void)
 	test_scan_limit();
 	test_scan_parts();
 	test_literals();
+	test_literal_bounds();
 	test_prefilter_sound();
 	test_invalid_utf8();
 	test_verdicts();
