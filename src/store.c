@@ -9,6 +9,7 @@
 #include "error.h"
 #include "log.h"
 #include "store.h"
+#include "store_checkpoint.h"
 
 enum store_statement {
 	STMT_FIND_MESSAGE,
@@ -126,6 +127,7 @@ struct store {
 	sqlite3 *db;
 	char *path;
 	sqlite3_stmt *statements[STMT_COUNT];
+	struct store_checkpointer *checkpointer;
 };
 
 static enum lb_error_code
@@ -302,6 +304,7 @@ store_open(const char *path, GError **error)
 	    !store_exec(store, "PRAGMA foreign_keys = ON", "setup", error) ||
 	    !store_migrate(store, error) || !store_prepare(store, error))
 		goto fail;
+	store->checkpointer = store_checkpointer_new(store->db);
 	return store;
 fail:
 	store_close(store);
@@ -313,6 +316,8 @@ store_close(struct store *store)
 {
 	if (store == NULL)
 		return;
+	/* First: the last connection to close does the final checkpoint. */
+	store_checkpointer_free(store->checkpointer);
 	for (size_t i = 0; i < STMT_COUNT; i++)
 		sqlite3_finalize(store->statements[i]);
 	sqlite3_close(store->db);
@@ -340,6 +345,12 @@ void
 store_release_memory(struct store *store)
 {
 	sqlite3_db_release_memory(store->db);
+}
+
+guint64
+store_wait_checkpoints(struct store *store)
+{
+	return store_checkpointer_wait(store->checkpointer);
 }
 
 const char *

@@ -34,6 +34,9 @@ void store_set_cache_size(struct store *store, int kib);
  * fills again on use. */
 void store_release_memory(struct store *store);
 const char *store_path(const struct store *store);
+/* Waits for the WAL checkpoints asked for so far (store_checkpoint.h);
+ * returns how many ran on their own thread. For tests. */
+guint64 store_wait_checkpoints(struct store *store);
 
 /* Transactions. store_begin takes the write lock at once (BEGIN
  * IMMEDIATE) so a busy store is reported before any work is done. */

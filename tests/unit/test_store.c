@@ -174,6 +174,66 @@ test_page_size(const char *dir)
 	store_close(store);
 }
 
+static gint64
+file_size(const char *path)
+{
+	GStatBuf st;
+
+	return g_stat(path, &st) == 0 ? (gint64)st.st_size : -1;
+}
+
+/* WAL checkpoints run on their own thread once the WAL passes
+ * STORE_CHECKPOINT_BYTES: the data reaches the database file while the
+ * store is open, and the WAL starts over instead of growing. */
+static void
+test_checkpoints(const char *dir)
+{
+	g_autofree char *path = g_build_filename(dir, "ckpt.db", NULL);
+	g_autofree char *wal = g_strconcat(path, "-wal", NULL);
+	g_autoptr(GError) error = NULL;
+	const int rounds = 12;		/* of 4 MiB: 48 MiB in all */
+	gint64 largest_wal = 0;
+	struct store *store;
+	guint64 runs;
+	bool written = true;
+
+	store = store_open(path, &error);
+	if (!ok(store != NULL, "checkpoints: store opens"))
+		return;
+	sqlite3_exec(store_db(store), "CREATE TABLE blobs (x BLOB)", NULL,
+	    NULL, NULL);
+	for (int i = 0; i < rounds; i++) {
+		written = written && store_begin(store, &error) &&
+		    sqlite3_exec(store_db(store), "INSERT INTO blobs"
+		    " VALUES (randomblob(1048576)), (randomblob(1048576)),"
+		    " (randomblob(1048576)), (randomblob(1048576))", NULL,
+		    NULL, NULL) == SQLITE_OK &&
+		    store_commit(store, &error);
+		/* Let the thread finish, so that the next transaction can
+		 * start the WAL over (a busy writer only delays that). */
+		store_wait_checkpoints(store);
+		largest_wal = MAX(largest_wal, file_size(wal));
+	}
+	runs = store_wait_checkpoints(store);
+	ok(written, "checkpoints: 48 MiB written in %d transactions", rounds);
+	ok(runs >= 2, "checkpoints: %" G_GUINT64_FORMAT " ran on their own "
+	    "thread", runs);
+	ok(file_size(path) >= 40 * 1048576, "checkpoints: the database file "
+	    "holds the data before the store closes (%" G_GINT64_FORMAT
+	    " bytes)", file_size(path));
+	ok(largest_wal < 32 * 1048576, "checkpoints: the WAL starts over "
+	    "(at most %" G_GINT64_FORMAT " bytes)", largest_wal);
+	is_int(query_int(store, "SELECT count(*) FROM blobs"), 4 * rounds,
+	    "checkpoints: every row is there");
+	store_close(store);
+	ok(file_size(wal) <= 0, "checkpoints: closing checkpoints the rest "
+	    "and removes the WAL");
+	store = store_open(path, &error);
+	is_int(store != NULL ? query_int(store, "SELECT count(*) FROM blobs")
+	    : -1, 4 * rounds, "checkpoints: reopened, every row is there");
+	store_close(store);
+}
+
 static void
 test_readonly_is_temporary(const char *dir)
 {
@@ -206,6 +266,7 @@ main(void)
 	test_sync_state(path);
 	test_newer_schema_refused(path2);
 	test_page_size(dir);
+	test_checkpoints(dir);
 	test_readonly_is_temporary(dir);
 	if (system(cmd) != 0)
 		diag("could not remove %s", dir);
