@@ -1,4 +1,8 @@
-/* store_checkpoint.c: see store_checkpoint.h. */
+/* store_checkpoint.c: see store_checkpoint.h.
+ *
+ * POSIX mutex and condition variables rather than GLib's: GLib's are
+ * futexes that ThreadSanitizer (tests/tsan.sh) cannot see. */
+#include <pthread.h>
 #include <stdbool.h>
 
 #include "log.h"
@@ -12,9 +16,9 @@ struct store_checkpointer {
 	char *path;			/* its file, as SQLite resolved it */
 	int frames;			/* WAL frames that ask for one */
 	GThread *thread;		/* NULL until the first is asked for */
-	GMutex lock;
-	GCond wake;			/* to the thread: asked, or stop */
-	GCond idle;			/* from it: neither asked nor busy */
+	pthread_mutex_t lock;
+	pthread_cond_t wake;		/* to the thread: asked, or stop */
+	pthread_cond_t idle;		/* from it: neither asked nor busy */
 	/* Under lock: */
 	bool asked, busy, stop;
 	bool failed;			/* no thread: checkpoint inline */
@@ -33,7 +37,7 @@ checkpointer_thread(gpointer data)
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(db, "PRAGMA synchronous = NORMAL", NULL,
 		    NULL, NULL);
-	g_mutex_lock(&c->lock);
+	pthread_mutex_lock(&c->lock);
 	if (rc != SQLITE_OK) {
 		log_warn("store %s: checkpoint connection: %s (checkpoints "
 		    "stay in the writing thread)", c->path,
@@ -44,14 +48,14 @@ checkpointer_thread(gpointer data)
 	while (!c->failed) {
 		while (!c->asked && !c->stop) {
 			c->busy = false;
-			g_cond_broadcast(&c->idle);
-			g_cond_wait(&c->wake, &c->lock);
+			pthread_cond_broadcast(&c->idle);
+			pthread_cond_wait(&c->wake, &c->lock);
 		}
 		if (c->stop)
 			break;
 		c->asked = false;
 		c->busy = true;
-		g_mutex_unlock(&c->lock);
+		pthread_mutex_unlock(&c->lock);
 		/* PASSIVE, as SQLite's automatic ones: copies what no reader
 		 * still needs, never waits for a lock. */
 		rc = sqlite3_wal_checkpoint_v2(db, NULL,
@@ -61,12 +65,12 @@ checkpointer_thread(gpointer data)
 			    sqlite3_errmsg(db));
 			warned = true;
 		}
-		g_mutex_lock(&c->lock);
+		pthread_mutex_lock(&c->lock);
 		c->runs++;
 	}
 	c->busy = false;
-	g_cond_broadcast(&c->idle);
-	g_mutex_unlock(&c->lock);
+	pthread_cond_broadcast(&c->idle);
+	pthread_mutex_unlock(&c->lock);
 	sqlite3_close(db);
 	return NULL;
 }
@@ -79,7 +83,7 @@ checkpointer_ask(struct store_checkpointer *c)
 	g_autoptr(GError) error = NULL;
 	bool asked = true;
 
-	g_mutex_lock(&c->lock);
+	pthread_mutex_lock(&c->lock);
 	if (c->failed) {
 		asked = false;
 	} else if (c->thread == NULL) {
@@ -98,9 +102,9 @@ checkpointer_ask(struct store_checkpointer *c)
 		}
 	} else {
 		c->asked = true;
-		g_cond_signal(&c->wake);
+		pthread_cond_signal(&c->wake);
 	}
-	g_mutex_unlock(&c->lock);
+	pthread_mutex_unlock(&c->lock);
 	return asked;
 }
 
@@ -130,9 +134,9 @@ store_checkpointer_new(sqlite3 *db)
 	c->db = db;
 	c->path = g_strdup(sqlite3_db_filename(db, "main"));
 	c->frames = MAX(STORE_CHECKPOINT_BYTES / page_size, 1);
-	g_mutex_init(&c->lock);
-	g_cond_init(&c->wake);
-	g_cond_init(&c->idle);
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->wake, NULL);
+	pthread_cond_init(&c->idle, NULL);
 	sqlite3_wal_hook(db, checkpointer_hook, c);
 	return c;
 }
@@ -142,11 +146,11 @@ store_checkpointer_wait(struct store_checkpointer *c)
 {
 	guint64 runs;
 
-	g_mutex_lock(&c->lock);
+	pthread_mutex_lock(&c->lock);
 	while (c->thread != NULL && (c->asked || c->busy))
-		g_cond_wait(&c->idle, &c->lock);
+		pthread_cond_wait(&c->idle, &c->lock);
 	runs = c->runs;
-	g_mutex_unlock(&c->lock);
+	pthread_mutex_unlock(&c->lock);
 	return runs;
 }
 
@@ -155,16 +159,16 @@ store_checkpointer_free(struct store_checkpointer *c)
 {
 	if (c == NULL)
 		return;
-	g_mutex_lock(&c->lock);
+	pthread_mutex_lock(&c->lock);
 	c->stop = true;
-	g_cond_signal(&c->wake);
-	g_mutex_unlock(&c->lock);
+	pthread_cond_signal(&c->wake);
+	pthread_mutex_unlock(&c->lock);
 	if (c->thread != NULL)
 		g_thread_join(c->thread);
 	sqlite3_wal_autocheckpoint(c->db, SQLITE_DEFAULT_AUTOCHECKPOINT_FRAMES);
-	g_cond_clear(&c->idle);
-	g_cond_clear(&c->wake);
-	g_mutex_clear(&c->lock);
+	pthread_cond_destroy(&c->idle);
+	pthread_cond_destroy(&c->wake);
+	pthread_mutex_destroy(&c->lock);
 	g_free(c->path);
 	g_free(c);
 }

@@ -1,5 +1,6 @@
 #!/bin/sh
-# tests/tsan.sh: the parse pool and the commands that use it, under
+# tests/tsan.sh: the parse pool and the commands that use it (ingest also
+# starts the store's checkpoint thread), under
 # ThreadSanitizer (clang; build/tsan). A hand run, not part of make check:
 # it rebuilds everything instrumented. Speaks TAP; a report fails.
 #   tests/tsan.sh [COUNT]     messages for classify and ingest (2000)
