@@ -18,6 +18,8 @@
 #include "tls.h"
 
 #define TLS_CLOSED "connection closed by the server"
+/* Bytes read from the socket at once under TLS (see tls_pull). */
+#define TLS_RECEIVE_BUFFER (128 * 1024)
 
 struct tls_stream {
 	int fd;
@@ -26,6 +28,9 @@ struct tls_stream {
 	unsigned timeout;		/* seconds */
 	bool cancelled;
 	char *last_error;
+	/* Under TLS: read from the socket, not yet taken by GnuTLS. */
+	guint8 *received;		/* TLS_RECEIVE_BUFFER bytes, or NULL */
+	size_t received_start, received_end;
 };
 
 static ssize_t tls_low_read(mailstream_low *low, void *buf, size_t count);
@@ -153,13 +158,19 @@ tls_plain_write(struct tls_stream *stream, const void *buf, size_t count)
 	}
 }
 
-/* GnuTLS would block: wait for the direction it was going. */
+/* GnuTLS would block: wait for the direction it was going. It also says
+ * so after a record it handled itself (a TLS 1.3 session ticket) when
+ * the next one is already in tls_pull's buffer: then there is nothing to
+ * wait for. */
 static bool
 tls_wait_session(struct tls_stream *stream, gint64 deadline)
 {
 	short events = gnutls_record_get_direction(stream->session) ? POLLOUT
 								    : POLLIN;
 
+	if (events == POLLIN &&
+	    stream->received_end > stream->received_start)
+		return true;
 	return tls_wait(stream, events, deadline);
 }
 
@@ -261,6 +272,7 @@ tls_stream_free(struct tls_stream *stream)
 	if (stream->credentials != NULL)
 		gnutls_certificate_free_credentials(stream->credentials);
 	g_free(stream->last_error);
+	g_free(stream->received);
 	g_free(stream);
 }
 
@@ -285,8 +297,60 @@ tls_low_cancel(mailstream_low *low)
 static ssize_t
 tls_push(gnutls_transport_ptr_t transport, const void *buf, size_t len)
 {
-	return send(GPOINTER_TO_INT(transport), buf, len,
-	    MSG_DONTWAIT | MSG_NOSIGNAL);
+	struct tls_stream *stream = transport;
+
+	return send(stream->fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
+/* The transport's receive. GnuTLS asks for a record in pieces (its
+ * header, then its body), and a recv() for each cost a system call per
+ * 2 KB of an initial sync (55,880 for 10,000 messages). The socket is
+ * read in gulps of what has arrived instead, and GnuTLS served from
+ * them; tls_stream_pending counts what is held here. */
+static ssize_t
+tls_pull(gnutls_transport_ptr_t transport, void *buf, size_t len)
+{
+	struct tls_stream *stream = transport;
+	size_t held = stream->received_end - stream->received_start;
+
+	if (held == 0) {
+		ssize_t r;
+
+		if (stream->received == NULL)
+			stream->received = g_malloc(TLS_RECEIVE_BUFFER);
+		r = recv(stream->fd, stream->received, TLS_RECEIVE_BUFFER,
+		    MSG_DONTWAIT);
+		if (r <= 0) {
+			if (r < 0)
+				gnutls_transport_set_errno(stream->session,
+				    errno);
+			return r;
+		}
+		stream->received_start = 0;
+		stream->received_end = held = (size_t)r;
+	}
+	len = MIN(len, held);
+	memcpy(buf, stream->received + stream->received_start, len);
+	stream->received_start += len;
+	return (ssize_t)len;
+}
+
+/* GnuTLS wants this beside a pull function of one's own: is there
+ * something to read within ms milliseconds? */
+static int
+tls_pull_timeout(gnutls_transport_ptr_t transport, unsigned int ms)
+{
+	struct tls_stream *stream = transport;
+	struct pollfd pfd = { .fd = stream->fd, .events = POLLIN };
+	int r;
+
+	if (stream->received_end > stream->received_start)
+		return 1;
+	r = poll(&pfd, 1, ms == GNUTLS_INDEFINITE_TIMEOUT ? -1
+	    : (int)MIN(ms, (unsigned)G_MAXINT));
+	if (r < 0)
+		gnutls_transport_set_errno(stream->session, errno);
+	return r;
 }
 
 static struct tls_stream *
@@ -376,8 +440,11 @@ tls_session_setup(struct tls_stream *stream, const char *host,
 	 * the handshake, which fails when they do not hold. */
 	if (options->verify)
 		gnutls_session_set_verify_cert(stream->session, host, 0);
-	gnutls_transport_set_int(stream->session, stream->fd);
+	gnutls_transport_set_ptr(stream->session, stream);
 	gnutls_transport_set_push_function(stream->session, tls_push);
+	gnutls_transport_set_pull_function(stream->session, tls_pull);
+	gnutls_transport_set_pull_timeout_function(stream->session,
+	    tls_pull_timeout);
 	return true;
 }
 
@@ -461,7 +528,8 @@ tls_stream_pending(mailstream_low *low)
 	struct tls_stream *stream = tls_stream_data(low);
 
 	return stream != NULL && stream->session != NULL &&
-	    gnutls_record_check_pending(stream->session) > 0;
+	    (gnutls_record_check_pending(stream->session) > 0 ||
+	    stream->received_end > stream->received_start);
 }
 
 const char *

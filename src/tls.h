@@ -44,8 +44,9 @@ bool tls_stream_open(int fd, const char *host,
  * Never fails. */
 mailstream_low *tls_stream_open_plain(int fd, unsigned timeout);
 
-/* Whether bytes are already decrypted and waiting inside the stream, so
- * that watching its fd for input would not wake up for them. */
+/* Whether bytes are already received (decrypted or not) and waiting inside
+ * the stream, so that watching its fd for input would not wake up for
+ * them. */
 bool tls_stream_pending(mailstream_low *low);
 
 /* Why the last read or write failed ("timed out after 60 s", "connection
