@@ -226,5 +226,9 @@ char *rules_regex_subject(const char *text, size_t len, bool known_valid,
  * length; *valid, if given, whether text was valid UTF-8. */
 char *rules_fold(const char *text, size_t len, bool keep_case,
     size_t *out_len, bool *valid);
+/* The same without its eight-bytes-at-once path: what tests compare
+ * rules_fold with. */
+char *rules_fold_bytewise(const char *text, size_t len, bool keep_case,
+    size_t *out_len, bool *valid);
 
 #endif

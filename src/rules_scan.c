@@ -372,9 +372,44 @@ step(const struct stepper *stepper, guint state, const guint8 *p)
 	return state;
 }
 
-char *
-rules_fold(const char *text, size_t len, bool keep_case, size_t *out_len,
-    bool *valid)
+/* Eight bytes of plain ASCII text at once, as SWAR (SIMD within a 64-bit
+ * register): printable characters and single spaces, no space after
+ * white space already written. Writes them folded to out and says whether
+ * the last was a space; false, and nothing written, for anything else
+ * (control characters and other white space, a second space, non-ASCII),
+ * which the byte-at-a-time path handles. Most of a mail's text is such
+ * runs: folding them costs a few operations per eight bytes instead of a
+ * table load and store per byte. */
+static inline bool
+fold_eight(const guchar *p, bool keep_case, bool after_space, char *out,
+    bool *last_space)
+{
+	const guint64 ones = G_GUINT64_CONSTANT(0x0101010101010101);
+	const guint64 highs = ones * 0x80, low7 = ones * 0x7f;
+	guint64 v, t, spaces;
+
+	memcpy(&v, p, sizeof(v));
+	if (v & highs)
+		return false;			/* non-ASCII */
+	/* b + 0x60 keeps the high bit clear only for b < 0x20; no byte of
+	 * an ASCII word carries into the next. */
+	if (~(v + ones * (0x80 - 0x20)) & highs)
+		return false;			/* control, tab, newline */
+	t = v ^ (ones * ' ');			/* spaces become zero bytes */
+	spaces = ~(((t & low7) + low7) | t) & highs;
+	if ((spaces & (spaces << 8)) || (after_space && (spaces & 0x80)))
+		return false;			/* a second space */
+	if (!keep_case)			/* 'A'..'Z' get 0x20 */
+		v |= ((v + ones * (0x80 - 'A')) &
+		    ~(v + ones * (0x80 - 'Z' - 1)) & highs) >> 2;
+	memcpy(out, &v, sizeof(v));
+	*last_space = (spaces >> 56) != 0;
+	return true;
+}
+
+static char *
+fold(const char *text, size_t len, bool keep_case, bool eight_at_once,
+    size_t *out_len, bool *valid)
 {
 	/* Lower case can take more bytes than upper (U+023A -> U+2C65). */
 	char *out = g_malloc(len * 2 + 1);
@@ -385,28 +420,40 @@ rules_fold(const char *text, size_t len, bool keep_case, size_t *out_len,
 	size_t n = 0;
 
 	fold_tables_init();
-	/* Without a branch on white space, which no predictor guesses: the
-	 * byte is always written, and kept unless it is a second space. */
 	while (p < end) {
-		guchar c = *p;
-		guint8 folded;
-		bool space;
+		const guchar *stop;
 
-		if (G_UNLIKELY(c >= 0x80)) {
-			size_t written;
-
-			p = fold_high(p, end, keep_case, out, n, &written,
-			    &is_valid);
-			n += written;
-			after_space = n == 0 || out[n - 1] == ' ';
+		if (eight_at_once && end - p >= 8 && G_BYTE_ORDER ==
+		    G_LITTLE_ENDIAN && fold_eight(p, keep_case, after_space,
+		    out + n, &after_space)) {
+			p += 8;
+			n += 8;
 			continue;
 		}
-		folded = table[c];
-		space = folded == ' ';
-		out[n] = (char)folded;
-		n += !(space & after_space);
-		after_space = space;
-		p++;
+		/* Byte by byte up to the next eight, and without a branch on
+		 * white space, which no predictor guesses: the byte is always
+		 * written, and kept unless it is a second space. */
+		for (stop = MIN(p + 8, end); p < stop;) {
+			guchar c = *p;
+			guint8 folded;
+			bool space;
+
+			if (G_UNLIKELY(c >= 0x80)) {
+				size_t written;
+
+				p = fold_high(p, end, keep_case, out, n,
+				    &written, &is_valid);
+				n += written;
+				after_space = n == 0 || out[n - 1] == ' ';
+				continue;
+			}
+			folded = table[c];
+			space = folded == ' ';
+			out[n] = (char)folded;
+			n += !(space & after_space);
+			after_space = space;
+			p++;
+		}
 	}
 	if (n > 0 && out[n - 1] == ' ')
 		n--;
@@ -416,6 +463,20 @@ rules_fold(const char *text, size_t len, bool keep_case, size_t *out_len,
 	if (valid != NULL)
 		*valid = is_valid;
 	return out;
+}
+
+char *
+rules_fold(const char *text, size_t len, bool keep_case, size_t *out_len,
+    bool *valid)
+{
+	return fold(text, len, keep_case, true, out_len, valid);
+}
+
+char *
+rules_fold_bytewise(const char *text, size_t len, bool keep_case,
+    size_t *out_len, bool *valid)
+{
+	return fold(text, len, keep_case, false, out_len, valid);
 }
 
 /* Below this a text is scanned in one part. */

@@ -990,6 +990,57 @@ test_redaction(void)
 	rules_free(ruleset);
 }
 
+/* rules_fold takes eight plain ASCII bytes at once where it can; on
+ * random texts of the characters around that path's edges (case, '@',
+ * '[', '`', '{', DEL, single and double spaces, other white space, NUL,
+ * UTF-8 and invalid bytes) it must give what the byte-at-a-time fold
+ * gives, with either case handling. */
+static void
+test_fold_eight_at_once(void)
+{
+	static const char *const pieces[] = {
+		"The", "IAB", "iesg", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "@[`{~",
+		"\x7f", "_", "Z", "a", " ", "  ", "\t", "\n", "\r\n", "\v",
+		" \n ", "\xc3\xa9", "\xc2\xa0", "\xe2\x80\x83", "\xff",
+		"\xc5\xbf", "\xe2\x84\xaa", "0123456789", ".", "-",
+	};
+	GRand *rand = g_rand_new_with_seed(20261123);
+	unsigned differences = 0;
+
+	for (unsigned round = 0; round < 5000; round++) {
+		GString *text = g_string_new(NULL);
+		int count = g_rand_int_range(rand, 1, 40);
+		bool keep_case = round % 2;
+		size_t fast_len, slow_len;
+		bool fast_valid, slow_valid;
+		char *fast, *slow;
+
+		for (int k = 0; k < count; k++) {
+			if (g_rand_int_range(rand, 0, 50) == 0)
+				g_string_append_c(text, '\0');
+			g_string_append(text, pieces[g_rand_int_range(rand, 0,
+			    G_N_ELEMENTS(pieces))]);
+		}
+		fast = rules_fold(text->str, text->len, keep_case, &fast_len,
+		    &fast_valid);
+		slow = rules_fold_bytewise(text->str, text->len, keep_case,
+		    &slow_len, &slow_valid);
+		if ((fast_len != slow_len || memcmp(fast, slow, fast_len) != 0 ||
+		    fast_valid != slow_valid) && differences++ < 3) {
+			g_autofree char *shown = g_strescape(text->str, NULL);
+
+			diag("fold differs on \"%s\" (keep_case %d)", shown,
+			    keep_case);
+		}
+		g_free(fast);
+		g_free(slow);
+		g_string_free(text, TRUE);
+	}
+	is_int(differences, 0, "fold: eight bytes at once = byte by byte "
+	    "(5000 random texts)");
+	g_rand_free(rand);
+}
+
 /* The scanner cuts a long text into four overlapping parts: a literal
  * across any cut, at either end, or in an overlap is found as a search
  * of the whole text would find it, on random texts of many lengths. */
@@ -1056,6 +1107,7 @@ main(void)
 	test_scan_parts();
 	test_literals();
 	test_literal_bounds();
+	test_fold_eight_at_once();
 	test_prefilter_sound();
 	test_invalid_utf8();
 	test_verdicts();
