@@ -39,6 +39,12 @@ void ingest_set_threads(struct ingest *ingest, guint threads);
  * returning. Owned by the ingest. */
 struct parse_pool *ingest_pool(struct ingest *ingest);
 
+/* A bulk load from now on (true) or no longer (false): the store gets a
+ * larger page cache (16 MiB), given back when bulk ends. ingest_source
+ * turns it on until ingest_free; the IMAP sync for a pass that has many
+ * messages to fetch. */
+void ingest_bulk(struct ingest *ingest, bool bulk);
+
 /* Transactions around ingest_raw: the counts of a batch are only added to
  * ingest_stats once it is committed. */
 bool ingest_begin(struct ingest *ingest, GError **error);

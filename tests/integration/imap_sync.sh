@@ -182,9 +182,13 @@ ${_uid:-0}, integrity ok)"
 done
 is "$(imap_count "$cdb")" $((3 * big / 8)) \
     "crashes at commits 1, 2, 3: 0+1+2 batches kept"
-poll crashdone "$tap_tmp/crash.conf"
+poll crashdone "$tap_tmp/crash.conf" -v -v
 is "$rc.$(out crashdone)" "0.Big: $((5 * big / 8)) new" \
     "after the crashes: the rest, once"
+like "$(err crashdone)" "bulk load: page cache 16384 KiB" \
+    "... as a bulk load (over 200 to fetch): a larger page cache"
+like "$(err crashdone)" "bulk load done: page cache back" \
+    "... given back after the pass"
 imap_exactly_once "$cdb" 1 $big
 ok $? "... every message stored exactly once"
 is "$(imap_integrity "$cdb")" ok "... integrity_check ok"
