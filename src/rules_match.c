@@ -137,8 +137,9 @@ rules_regex_subject(const char *text, size_t len, bool known_valid,
 		text = repaired;
 		len = strlen(repaired);
 	}
-	subject = g_malloc0(len + REGEX_PAD);
+	subject = g_malloc(len + REGEX_PAD);
 	memcpy(subject, text, len);
+	memset(subject + len, 0, REGEX_PAD);
 	*out_len = len;
 	return subject;
 }
