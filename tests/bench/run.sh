@@ -78,6 +78,13 @@ calc()
 	awk "BEGIN { printf \"%.3f\", $1 }"
 }
 
+# median VALUE...: the middle value (the lower middle of an even count).
+median()
+{
+	printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 }
+	    END { print v[int((NR + 1) / 2)] }'
+}
+
 # judge VALUE OP LIMIT: "pass" or "miss" (OP: < <= > >=).
 judge()
 {
@@ -262,11 +269,13 @@ if [ -n "$have_mbsync" ]; then
 fi
 # Alternate the two clients so drifting load hits both alike.
 poll_best= mbsync_best= poll_status=0 mbsync_status=0
+poll_walls= mbsync_walls=
 i=1
 while [ "$i" -le "$runs" ]; do
 	run_no=$i
 	best poll 1 fresh_store "$lb" -c "$sync_conf" poll --once
 	[ "$best_status" -ne 0 ] && poll_status=$best_status
+	poll_walls="$poll_walls $best_wall"
 	if [ -z "$poll_best" ] ||
 	    [ "$(judge "$best_wall" "<" "$poll_best")" = pass ]; then
 		poll_best=$best_wall poll_cpu=$best_cpu poll_rss=$best_rss
@@ -275,6 +284,7 @@ while [ "$i" -le "$runs" ]; do
 		best "mbsync (FSync no)" 1 mbsync_no \
 		    mbsync -q -c "$work/mbsync/rc" -a
 		[ "$best_status" -ne 0 ] && mbsync_status=$best_status
+		mbsync_walls="$mbsync_walls $best_wall"
 		if [ -z "$mbsync_best" ] ||
 		    [ "$(judge "$best_wall" "<" "$mbsync_best")" = pass ]; then
 			mbsync_best=$best_wall
@@ -321,6 +331,14 @@ if [ -n "$have_mbsync" ] && [ "$mbsync_status" -eq 0 ]; then
 		    "$(calc "$poll_best / $mbsync_yes_best")"
 		row "sync: liaisonbot / mbsync (FSync no)" "${ratio}x" \
 		    "<= 1.0x" "$(judge "$ratio" "<=" 1.0)"
+		# The fastest runs decide; the medians say how the two
+		# fared run for run when the machine's speed drifts.
+		median_ratio=$(calc "$(median $poll_walls) / \
+		    $(median $mbsync_walls)")
+		echo "  medians: liaisonbot $(median $poll_walls) s, mbsync" \
+		    "$(median $mbsync_walls) s, ratio $median_ratio"
+		row "sync: the same, ratio of medians" "${median_ratio}x" \
+		    "" ""
 	fi
 else
 	row "sync: liaisonbot / mbsync (FSync no)" "not measured" "<= 1.0x" \
