@@ -185,10 +185,19 @@ is "$(imap_count "$cdb")" $((3 * big / 8)) \
 poll crashdone "$tap_tmp/crash.conf" -v -v
 is "$rc.$(out crashdone)" "0.Big: $((5 * big / 8)) new" \
     "after the crashes: the rest, once"
-like "$(err crashdone)" "bulk load: page cache 16384 KiB" \
-    "... as a bulk load (over 200 to fetch): a larger page cache"
-like "$(err crashdone)" "bulk load done: page cache back" \
-    "... given back after the pass"
+# A pass with over 200 messages to fetch is a bulk load (sync.c); under
+# valgrind the folder is smaller and this pass is not.
+if [ $((5 * big / 8)) -gt 200 ]; then
+	like "$(err crashdone)" "bulk load: page cache 16384 KiB" \
+	    "... as a bulk load (over 200 to fetch): a larger page cache"
+	like "$(err crashdone)" "bulk load done: page cache back" \
+	    "... given back after the pass"
+else
+	unlike "$(err crashdone)" "bulk load" \
+	    "... not a bulk load ($((5 * big / 8)) to fetch, 200 at most)"
+	unlike "$(err crashdone)" "page cache back" \
+	    "... so nothing to give back"
+fi
 imap_exactly_once "$cdb" 1 $big
 ok $? "... every message stored exactly once"
 is "$(imap_integrity "$cdb")" ok "... integrity_check ok"
