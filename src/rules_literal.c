@@ -249,8 +249,12 @@ set_product(const GPtrArray *left, const GPtrArray *right)
 				set_free(product);
 				return NULL;
 			}
-			/* Adjacent white space folds into one space. */
+			/* Adjacent white space folds into one space, and
+			 * two \b in a row say no more than one. */
 			if (*a != '\0' && a[strlen(a) - 1] == ' ' && *b == ' ')
+				b++;
+			if (*a != '\0' && a[strlen(a) - 1] == BOUND &&
+			    *b == BOUND)
 				b++;
 			g_ptr_array_add(product, g_strconcat(a, b, NULL));
 		}

@@ -470,6 +470,7 @@ static const struct {
 	{ "\\B(abc)\\B", "{abc}" },
 	{ "(\\babc)+", "{<abc}" },
 	{ "\\b(abc)?def", "{<abcdef,<def}" },
+	{ "\\b\\b\\bPTI\\b\\b", "{<pti>}" },
 	/* x? is x or nothing. */
 	{ "\\bRFC\\s?(2026|2418)\\b",
 	    "{<rfc 2026>,<rfc 2418>,<rfc2026>,<rfc2418>}" },
