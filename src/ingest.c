@@ -52,8 +52,7 @@ ingest_free(struct ingest *ingest)
 {
 	if (ingest == NULL)
 		return;
-	if (ingest->bulk)
-		store_set_cache_size(ingest->store, 0);
+	ingest_bulk(ingest, false);
 	parse_pool_free(ingest->pool);
 	g_free(ingest);
 }

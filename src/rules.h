@@ -45,6 +45,16 @@ enum rule_match {
 	RULE_MATCH_REGEX,	/* PCRE through GRegex */
 };
 
+/* Letters, digits and '_' of ASCII: word characters to \b (PCRE's and
+ * whole-word matching's alike; beyond ASCII they differ, see
+ * rules_scan.c). A literal's bound is only ever set next to one, and only
+ * one of these next to a literal breaks it, so both places must agree. */
+static inline bool
+rules_ascii_word(guchar c)
+{
+	return g_ascii_isalnum(c) || c == '_';
+}
+
 /* A literal's bounds: at that end the regex puts \b next to a word
  * character, so the literal only counts where no word character follows
  * on that side (rules_scan.c). */

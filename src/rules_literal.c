@@ -145,12 +145,6 @@ groups_new(void)
 	return g_ptr_array_new_with_free_func((GDestroyNotify)set_free);
 }
 
-static bool
-word_byte(char c)
-{
-	return g_ascii_isalnum(c) || c == '_';
-}
-
 /* string as a required literal: white space at its ends goes (the folded
  * text has none at its own ends), and so does every BOUND mark but one
  * directly before its first or after its last character when that is a
@@ -186,9 +180,9 @@ literal_of(const char *string)
 		first++;
 	while (last > first && text->str[last - 1] == ' ')
 		last--;
-	start = last > first && word_byte(text->str[first]) &&
+	start = last > first && rules_ascii_word((guchar)text->str[first]) &&
 	    g_array_index(bound_before, bool, first);
-	end = last > first && word_byte(text->str[last - 1]) &&
+	end = last > first && rules_ascii_word((guchar)text->str[last - 1]) &&
 	    g_array_index(bound_before, bool, last);
 	g_array_unref(bound_before);
 	g_string_truncate(text, last);

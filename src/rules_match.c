@@ -30,7 +30,7 @@ static bool
 is_word_char(gunichar c)
 {
 	if (c < 0x80)
-		return g_ascii_isalnum(c) || c == '_';
+		return rules_ascii_word((guchar)c);
 	return g_unichar_isalnum(c) || g_unichar_ismark(c);
 }
 

@@ -244,12 +244,6 @@ rules_scanner_bits_size(const struct rules_scanner *scanner)
 	return (scanner->literal_count + 7) / 8;
 }
 
-static bool
-ascii_word(guint8 c)
-{
-	return g_ascii_isalnum(c) || c == '_';
-}
-
 /* Does the literal id, ending with the byte at last, keep its bounds in
  * the text [start, end)? */
 static bool
@@ -260,10 +254,10 @@ within_bounds(const struct rules_scanner *scanner, guint id,
 	const guint8 *first = last + 1 - scanner->length[id];
 
 	if ((bounds & RULES_BOUND_START) && first > start &&
-	    ascii_word(first[-1]))
+	    rules_ascii_word(first[-1]))
 		return false;
 	return !(bounds & RULES_BOUND_END) || last + 1 == end ||
-	    !ascii_word(last[1]);
+	    !rules_ascii_word(last[1]);
 }
 
 /* Reports the literals that end at state, its byte being at last. */
