@@ -235,7 +235,7 @@ if ! command -v valgrind >/dev/null || ldd "$probe_bin" | grep -q libasan; then
 	echo "ok $n # SKIP no valgrind, or a sanitizer build"
 else
 	mkdir -p "$T/vg"
-	timeout 120 valgrind -q --leak-check=full \
+	timeout 120 valgrind -q --vgdb=no --leak-check=full \
 		--errors-for-leak-kinds=definite --error-exitcode=99 \
 		--suppressions=tests/lib/libetpan.supp "$probe_bin" \
 		--user "$DOVECOT_USER" --password-env DOVECOT_PASSWORD \

@@ -81,7 +81,7 @@ show() {	# on failure, the probe's output as TAP comments
 }
 
 from=liaisonbot-bounces@example.net
-valgrind="valgrind -q --leak-check=full --errors-for-leak-kinds=definite"
+valgrind="valgrind -q --vgdb=no --leak-check=full --errors-for-leak-kinds=definite"
 valgrind="$valgrind --error-exitcode=99"
 sink_url() { echo "smtp://127.0.0.1:$SMTP_SINK_PORT"; }
 
