@@ -15,6 +15,7 @@ struct store_checkpointer {
 	sqlite3 *db;			/* the writer's connection */
 	char *path;			/* its file, as SQLite resolved it */
 	int frames;			/* WAL frames that ask for one */
+	int catch_up_frames;		/* and that wait for it */
 	GThread *thread;		/* NULL until the first is asked for */
 	pthread_mutex_t lock;
 	pthread_cond_t wake;		/* to the thread: asked, or stop */
@@ -108,15 +109,39 @@ checkpointer_ask(struct store_checkpointer *c)
 	return asked;
 }
 
-/* SQLite calls this after every commit, the write lock released. */
+/* Until no checkpoint is asked for or under way. */
+static guint64
+checkpointer_wait_idle(struct store_checkpointer *c)
+{
+	guint64 runs;
+
+	pthread_mutex_lock(&c->lock);
+	while (c->thread != NULL && (c->asked || c->busy))
+		pthread_cond_wait(&c->idle, &c->lock);
+	runs = c->runs;
+	pthread_mutex_unlock(&c->lock);
+	return runs;
+}
+
+/* SQLite calls this after every commit, the write lock released; frames
+ * counts the whole WAL, copied or not. Past the catch-up limit the thread
+ * is asked for a checkpoint of everything up to this commit, and waited
+ * for: the next write then starts the WAL over. */
 static int
 checkpointer_hook(void *data, sqlite3 *db, const char *schema, int frames)
 {
 	struct store_checkpointer *c = data;
 
-	if (frames >= c->frames && !checkpointer_ask(c))
+	if (frames < c->frames)
+		return SQLITE_OK;
+	if (!checkpointer_ask(c)) {
 		sqlite3_wal_checkpoint_v2(db, schema,
 		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	} else if (frames >= c->catch_up_frames) {
+		log_debug(LOG_AREA_STORE, "%s: WAL of %d pages: waiting for "
+		    "the checkpoint to copy all of it", c->path, frames);
+		checkpointer_wait_idle(c);
+	}
 	return SQLITE_OK;
 }
 
@@ -134,6 +159,8 @@ store_checkpointer_new(sqlite3 *db)
 	c->db = db;
 	c->path = g_strdup(sqlite3_db_filename(db, "main"));
 	c->frames = MAX(STORE_CHECKPOINT_BYTES / page_size, 1);
+	c->catch_up_frames = MAX(STORE_CHECKPOINT_CATCH_UP_BYTES / page_size,
+	    c->frames);
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->wake, NULL);
 	pthread_cond_init(&c->idle, NULL);
@@ -144,14 +171,7 @@ store_checkpointer_new(sqlite3 *db)
 guint64
 store_checkpointer_wait(struct store_checkpointer *c)
 {
-	guint64 runs;
-
-	pthread_mutex_lock(&c->lock);
-	while (c->thread != NULL && (c->asked || c->busy))
-		pthread_cond_wait(&c->idle, &c->lock);
-	runs = c->runs;
-	pthread_mutex_unlock(&c->lock);
-	return runs;
+	return checkpointer_wait_idle(c);
 }
 
 void

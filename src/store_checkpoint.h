@@ -17,6 +17,10 @@
 
 /* A checkpoint is asked for once the WAL holds this many bytes. */
 #define STORE_CHECKPOINT_BYTES (16 * 1024 * 1024)
+/* A writer that never pauses keeps the thread behind it, and SQLite starts
+ * the WAL over only at a write after a checkpoint that copied all of it:
+ * once the WAL holds this many bytes, the COMMIT waits for one. */
+#define STORE_CHECKPOINT_CATCH_UP_BYTES (4 * STORE_CHECKPOINT_BYTES)
 
 struct store_checkpointer;
 

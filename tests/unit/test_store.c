@@ -5,6 +5,7 @@
 
 #include "error.h"
 #include "store.h"
+#include "store_checkpoint.h"
 #include "tap.h"
 
 static struct message *
@@ -182,6 +183,35 @@ file_size(const char *path)
 	return g_stat(path, &st) == 0 ? (gint64)st.st_size : -1;
 }
 
+/* A store at path with an empty table of blobs, or NULL. */
+static struct store *
+blob_store_open(const char *path, const char *what)
+{
+	g_autoptr(GError) error = NULL;
+	struct store *store = store_open(path, &error);
+
+	if (!ok(store != NULL, "%s: store opens%s%s", what,
+	    error ? ": " : "", error ? error->message : ""))
+		return NULL;
+	sqlite3_exec(store_db(store), "CREATE TABLE blobs (x BLOB)", NULL,
+	    NULL, NULL);
+	return store;
+}
+
+/* One transaction of four random MiB. */
+static bool
+blob_store_write(struct store *store)
+{
+	g_autoptr(GError) error = NULL;
+
+	return store_begin(store, &error) &&
+	    sqlite3_exec(store_db(store), "INSERT INTO blobs"
+	    " VALUES (randomblob(1048576)), (randomblob(1048576)),"
+	    " (randomblob(1048576)), (randomblob(1048576))", NULL,
+	    NULL, NULL) == SQLITE_OK &&
+	    store_commit(store, &error);
+}
+
 /* WAL checkpoints run on their own thread once the WAL passes
  * STORE_CHECKPOINT_BYTES: the data reaches the database file while the
  * store is open, and the WAL starts over instead of growing. */
@@ -197,18 +227,10 @@ test_checkpoints(const char *dir)
 	guint64 runs;
 	bool written = true;
 
-	store = store_open(path, &error);
-	if (!ok(store != NULL, "checkpoints: store opens"))
+	if ((store = blob_store_open(path, "checkpoints")) == NULL)
 		return;
-	sqlite3_exec(store_db(store), "CREATE TABLE blobs (x BLOB)", NULL,
-	    NULL, NULL);
 	for (int i = 0; i < rounds; i++) {
-		written = written && store_begin(store, &error) &&
-		    sqlite3_exec(store_db(store), "INSERT INTO blobs"
-		    " VALUES (randomblob(1048576)), (randomblob(1048576)),"
-		    " (randomblob(1048576)), (randomblob(1048576))", NULL,
-		    NULL, NULL) == SQLITE_OK &&
-		    store_commit(store, &error);
+		written = written && blob_store_write(store);
 		/* Let the thread finish, so that the next transaction can
 		 * start the WAL over (a busy writer only delays that). */
 		store_wait_checkpoints(store);
@@ -231,6 +253,39 @@ test_checkpoints(const char *dir)
 	store = store_open(path, &error);
 	is_int(store != NULL ? query_int(store, "SELECT count(*) FROM blobs")
 	    : -1, 4 * rounds, "checkpoints: reopened, every row is there");
+	store_close(store);
+}
+
+/* A writer that never pauses (an initial sync, an ingest) begins each
+ * transaction while the thread is still copying the one before: SQLite
+ * starts the WAL over only at a write after a checkpoint that copied all
+ * of it, so without a wait the WAL grew to the size of the data (240 MB
+ * for an ingest of 10,000 messages). The writer waits for the thread
+ * once the WAL reaches STORE_CHECKPOINT_CATCH_UP_BYTES. */
+static void
+test_checkpoints_bound_the_wal(const char *dir)
+{
+	g_autofree char *path = g_build_filename(dir, "busy.db", NULL);
+	g_autofree char *wal = g_strconcat(path, "-wal", NULL);
+	const int rounds = 30;		/* of 4 MiB: 120 MiB in all */
+	const gint64 bound = STORE_CHECKPOINT_CATCH_UP_BYTES + 8 * 1048576;
+	gint64 largest_wal = 0;
+	struct store *store;
+	bool written = true;
+
+	if ((store = blob_store_open(path, "busy writer")) == NULL)
+		return;
+	for (int i = 0; i < rounds && written; i++) {
+		written = blob_store_write(store);
+		largest_wal = MAX(largest_wal, file_size(wal));
+	}
+	ok(written, "busy writer: 120 MiB in %d transactions, no pause",
+	    rounds);
+	ok(largest_wal <= bound, "busy writer: the WAL stays bounded (at "
+	    "most %" G_GINT64_FORMAT " bytes, bound %" G_GINT64_FORMAT ")",
+	    largest_wal, bound);
+	is_int(query_int(store, "SELECT count(*) FROM blobs"), 4 * rounds,
+	    "busy writer: every row is there");
 	store_close(store);
 }
 
@@ -267,6 +322,7 @@ main(void)
 	test_newer_schema_refused(path2);
 	test_page_size(dir);
 	test_checkpoints(dir);
+	test_checkpoints_bound_the_wal(dir);
 	test_readonly_is_temporary(dir);
 	if (system(cmd) != 0)
 		diag("could not remove %s", dir);
