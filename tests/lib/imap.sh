@@ -197,8 +197,10 @@ imap_reader_open()
 		    2>/dev/null || return 1
 	fi
 	# A concurrent reader, as `liaisonbot status` would be; it holds no
-	# lock between statements.
-	coproc imap_reader { sqlite3 -batch "$2" 2>&1; }
+	# lock between statements. Without tap.sh's busy timeout: a count
+	# the lock refuses reads as -1 and is polled again, where waiting
+	# could wait on a daemon the poll holds stopped.
+	coproc imap_reader { command sqlite3 -batch "$2" 2>&1; }
 	# A FIFO nobody writes to: `read -t` on it is a sleep without a
 	# process (a sleep(1) can take tens of milliseconds to start on a
 	# loaded machine).

@@ -10,6 +10,17 @@ export LIAISONBOT LIAISONBOT_SRCDIR LIAISONBOT_TESTS
 tap_n=0
 tap_failed=0
 
+# The tests read the store with the sqlite3 shell while liaisonbot may be
+# writing it. In WAL mode a reader can still meet a lock for a moment
+# (recovery after a killed writer, the WAL starting over), and the shell
+# then fails at once ("database is locked") unless given a busy timeout.
+# A function, so every test's sqlite3 waits as liaisonbot's own
+# connections do; `sh -c "sqlite3 ..."` (a test that wants the lock
+# refused) still runs the bare command.
+sqlite3() {
+	command sqlite3 -cmd ".timeout 10000" "$@"
+}
+
 ok() {	# ok CONDITION-STATUS DESCRIPTION  (use: cmd; ok $? "desc")
 	tap_n=$((tap_n + 1))
 	if [ "$1" -eq 0 ]; then
