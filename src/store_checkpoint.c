@@ -109,9 +109,8 @@ checkpointer_ask(struct store_checkpointer *c)
 	return asked;
 }
 
-/* Until no checkpoint is asked for or under way. */
-static guint64
-checkpointer_wait_idle(struct store_checkpointer *c)
+guint64
+store_checkpointer_wait(struct store_checkpointer *c)
 {
 	guint64 runs;
 
@@ -140,7 +139,7 @@ checkpointer_hook(void *data, sqlite3 *db, const char *schema, int frames)
 	} else if (frames >= c->catch_up_frames) {
 		log_debug(LOG_AREA_STORE, "%s: WAL of %d pages: waiting for "
 		    "the checkpoint to copy all of it", c->path, frames);
-		checkpointer_wait_idle(c);
+		store_checkpointer_wait(c);
 	}
 	return SQLITE_OK;
 }
@@ -166,12 +165,6 @@ store_checkpointer_new(sqlite3 *db)
 	pthread_cond_init(&c->idle, NULL);
 	sqlite3_wal_hook(db, checkpointer_hook, c);
 	return c;
-}
-
-guint64
-store_checkpointer_wait(struct store_checkpointer *c)
-{
-	return checkpointer_wait_idle(c);
 }
 
 void

@@ -34,7 +34,8 @@ struct store_checkpointer *store_checkpointer_new(sqlite3 *db);
  * back. NULL is fine. */
 void store_checkpointer_free(struct store_checkpointer *checkpointer);
 /* Waits until no checkpoint is asked for or under way; returns how many
- * the thread has run. For tests. */
+ * the thread has run. Tests call it; so does a COMMIT past
+ * STORE_CHECKPOINT_CATCH_UP_BYTES. */
 guint64 store_checkpointer_wait(struct store_checkpointer *checkpointer);
 
 #endif
