@@ -238,6 +238,7 @@ set_product(const GPtrArray *left, const GPtrArray *right)
 		for (guint j = 0; j < right->len; j++) {
 			const char *a = g_ptr_array_index(left, i);
 			const char *b = g_ptr_array_index(right, j);
+			size_t a_len = strlen(a);
 
 			if (text_length(a) + text_length(b) > STRING_MAX) {
 				set_free(product);
@@ -245,10 +246,8 @@ set_product(const GPtrArray *left, const GPtrArray *right)
 			}
 			/* Adjacent white space folds into one space, and
 			 * two \b in a row say no more than one. */
-			if (*a != '\0' && a[strlen(a) - 1] == ' ' && *b == ' ')
-				b++;
-			if (*a != '\0' && a[strlen(a) - 1] == BOUND &&
-			    *b == BOUND)
+			if (a_len > 0 && (a[a_len - 1] == ' ' ||
+			    a[a_len - 1] == BOUND) && *b == a[a_len - 1])
 				b++;
 			g_ptr_array_add(product, g_strconcat(a, b, NULL));
 		}
