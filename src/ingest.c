@@ -35,16 +35,16 @@ ingest_bulk(struct ingest *ingest, bool bulk)
 {
 	if (bulk == ingest->bulk)
 		return;
-	store_set_cache_size(ingest->store, bulk ? INGEST_BULK_CACHE_KIB : 0);
-	if (!bulk)
-		store_release_memory(ingest->store);
 	ingest->bulk = bulk;
-	if (bulk)
+	store_set_cache_size(ingest->store, bulk ? INGEST_BULK_CACHE_KIB : 0);
+	if (bulk) {
 		log_debug(LOG_AREA_STORE, "bulk load: page cache %d KiB",
 		    INGEST_BULK_CACHE_KIB);
-	else
+	} else {
+		store_release_memory(ingest->store);
 		log_debug(LOG_AREA_STORE, "bulk load done: page cache back "
 		    "to SQLite's default");
+	}
 }
 
 void
