@@ -161,15 +161,15 @@ best()
 }
 
 # track NAME: after `best LABEL 1 ...`, keeps the fastest run so far under
-# t_NAME_wall and t_NAME_cpu; t_NAME_status is 0 only if every run
-# succeeded.
+# t_NAME_wall, t_NAME_cpu and t_NAME_rss, and every run's wall time in
+# t_NAME_walls; t_NAME_status is 0 only if every run succeeded.
 track()
 {
 	eval "_tw=\${t_$1_wall:-} _ts=\${t_$1_status:-0}"
 	[ "$best_status" -ne 0 ] && _ts=$best_status
-	eval "t_$1_status=$_ts"
+	eval "t_$1_status=$_ts t_$1_walls=\"\${t_$1_walls:-} $best_wall\""
 	if [ -z "$_tw" ] || [ "$(judge "$best_wall" "<" "$_tw")" = pass ]; then
-		eval "t_$1_wall=$best_wall t_$1_cpu=$best_cpu"
+		eval "t_$1_wall=$best_wall t_$1_cpu=$best_cpu t_$1_rss=$best_rss"
 	fi
 }
 
@@ -268,31 +268,23 @@ if [ -n "$have_mbsync" ]; then
 	measure warm-mbsync mbsync -q -c "$work/mbsync/rc" -a
 fi
 # Alternate the two clients so drifting load hits both alike.
-poll_best= mbsync_best= poll_status=0 mbsync_status=0
-poll_walls= mbsync_walls=
 i=1
 while [ "$i" -le "$runs" ]; do
 	run_no=$i
 	best poll 1 fresh_store "$lb" -c "$sync_conf" poll --once
-	[ "$best_status" -ne 0 ] && poll_status=$best_status
-	poll_walls="$poll_walls $best_wall"
-	if [ -z "$poll_best" ] ||
-	    [ "$(judge "$best_wall" "<" "$poll_best")" = pass ]; then
-		poll_best=$best_wall poll_cpu=$best_cpu poll_rss=$best_rss
-	fi
+	track poll
 	if [ -n "$have_mbsync" ]; then
 		best "mbsync (FSync no)" 1 mbsync_no \
 		    mbsync -q -c "$work/mbsync/rc" -a
-		[ "$best_status" -ne 0 ] && mbsync_status=$best_status
-		mbsync_walls="$mbsync_walls $best_wall"
-		if [ -z "$mbsync_best" ] ||
-		    [ "$(judge "$best_wall" "<" "$mbsync_best")" = pass ]; then
-			mbsync_best=$best_wall
-		fi
+		track mbsync
 	fi
 	i=$((i + 1))
 done
 run_no=
+poll_best=$t_poll_wall poll_cpu=$t_poll_cpu poll_rss=$t_poll_rss
+poll_status=$t_poll_status poll_walls=$t_poll_walls
+mbsync_best=${t_mbsync_wall:-} mbsync_status=${t_mbsync_status:-0}
+mbsync_walls=${t_mbsync_walls:-}
 poll_stored=$(stored)
 echo "  liaisonbot: $(head -n 1 "$(out poll).out"), $poll_stored in the store"
 if [ -n "$have_mbsync" ]; then
