@@ -249,14 +249,17 @@ fi
 pf_url=smtp://localhost:$SMTP_PF_PORT
 delivered() { find "$SMTP_PF_MAILDIR" -type f 2>/dev/null | wc -l; }
 # The Maildir file holding what probe run NAME sent, found by the queue ID
-# in Postfix's 250 (and its Received: header); waits for delivery.
+# in Postfix's 250 (and its Received: header); waits for delivery. Only
+# new/ and cur/: virtual(8) writes into tmp/ first, and a file found there
+# is renamed away under the checks that read it.
 delivered_file() {
 	local id file
 
 	id=$(sed -n 's/^data 250 .*queued as \([0-9A-F]*\)$/\1/p' "$T/$1.out")
 	[ -n "$id" ] || return 1
 	for _ in $(seq 100); do
-		file=$(grep -rlF " id $id" "$SMTP_PF_MAILDIR" 2>/dev/null)
+		file=$(grep -rlF " id $id" "$SMTP_PF_MAILDIR/new" \
+		    "$SMTP_PF_MAILDIR/cur" 2>/dev/null)
 		[ -n "$file" ] && { echo "$file"; return 0; }
 		sleep 0.1
 	done
