@@ -67,6 +67,7 @@ struct daemon {
 
 static void watch_connect_later(struct watch *watch, const GError *error);
 static void watch_sync(struct watch *watch);
+static void daemon_arm_trim(struct daemon *daemon);
 
 static void
 daemon_on_signal(int signo)
@@ -396,11 +397,25 @@ watch_poll_due(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+/* Input while idling. A keepalive alone changes nothing: keep idling
+ * (a sync for each would mean a DONE, EXAMINE and SEARCH every two minutes
+ * with Dovecot, and the store and libraries paged back in). */
 static gboolean
 watch_idle_wake(gint fd, GIOCondition condition, gpointer data)
 {
 	struct watch *watch = data;
+	g_autoptr(GError) error = NULL;
+	bool news;
 
+	if (!imap_conn_idle_news(watch->conn, &news, &error)) {
+		watch->io_source = 0;
+		watch_connect_later(watch, error);
+		return G_SOURCE_REMOVE;
+	}
+	if (!news) {
+		daemon_arm_trim(watch->daemon);
+		return G_SOURCE_CONTINUE;
+	}
 	watch->io_source = 0;
 	watch_sync(watch);
 	return G_SOURCE_REMOVE;

@@ -938,6 +938,73 @@ imap_conn_idle_done(struct imap_conn *conn, bool *new_mail, GError **error)
 	return true;
 }
 
+/* A response that only says the server is there: "* OK" and plain text,
+ * no [response code] and no literal. */
+static bool
+imap_conn_is_keepalive(const char *line, size_t len)
+{
+	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		len--;
+	if (len < 4 || g_ascii_strncasecmp(line, "* OK", 4) != 0)
+		return false;
+	if (len > 4 && (line[4] != ' ' || (len > 5 && line[5] == '[')))
+		return false;
+	return line[len - 1] != '}';
+}
+
+bool
+imap_conn_idle_news(struct imap_conn *conn, bool *news, GError **error)
+{
+	mailstream *stream;
+
+	*news = false;
+	if (!conn->idling) {
+		g_set_error(error, LB_ERROR, LB_ERROR_PERMANENT,
+		    "imap %s: not idling", conn->where);
+		return false;
+	}
+	stream = conn->session->imap_stream;
+	for (;;) {
+		const char *end;
+		size_t len;
+
+		if (stream->read_buffer_len == 0) {
+			ssize_t r = tls_stream_read_now(
+			    mailstream_get_low(stream), stream->read_buffer,
+			    stream->buffer_max_size);
+			const char *why;
+
+			if (r == 0)
+				return true;
+			if (r < 0) {
+				why = tls_stream_last_error(
+				    mailstream_get_low(stream));
+				conn->broken = true;
+				conn->idling = false;
+				g_set_error(error, LB_ERROR, LB_ERROR_TEMPORARY,
+				    "imap %s: connection lost while idling: %s",
+				    conn->where, why ? why : "read failed");
+				return false;
+			}
+			stream->read_buffer_len = (size_t)r;
+		}
+		/* Only whole lines are judged; a part of one is news, and
+		 * stays in the buffer for libetpan. */
+		end = memchr(stream->read_buffer, '\n', stream->read_buffer_len);
+		len = end != NULL ? (size_t)(end - stream->read_buffer) + 1 : 0;
+		if (len == 0 || !imap_conn_is_keepalive(stream->read_buffer,
+		    len)) {
+			*news = true;
+			return true;
+		}
+		log_debug(LOG_AREA_IMAP, "%s: keepalive while idling",
+		    conn->who);
+		stream->read_buffer_len -= len;
+		memmove(stream->read_buffer, stream->read_buffer + len,
+		    stream->read_buffer_len);
+	}
+}
+
 bool
 imap_conn_append(struct imap_conn *conn, const char *folder,
     const char *bytes, size_t len, unsigned flags, uint32_t *uid,

@@ -143,6 +143,15 @@ bool imap_conn_idle_pending(struct imap_conn *conn);
 bool imap_conn_idle_done(struct imap_conn *conn, bool *new_mail,
     GError **error);
 
+/* Woken while idling: reads what the server has sent so far, without
+ * waiting and without ending the IDLE. Untagged OKs with plain text only
+ * (keepalives: Dovecot's "* OK Still here" every two minutes) are read
+ * and dropped; *news says whether anything else came (EXISTS, EXPUNGE,
+ * BYE...), which is left for imap_conn_idle_done to read. A lost
+ * connection fails (LB_ERROR_TEMPORARY); the IDLE is over then. */
+bool imap_conn_idle_news(struct imap_conn *conn, bool *news,
+    GError **error);
+
 /* APPENDs a message (bare LF become CRLF) with flags to an existing
  * folder; a missing folder is a permanent error, never created. *uid gets
  * the new UID when the server reports it (UIDPLUS), else 0; may be NULL. */

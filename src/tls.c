@@ -115,24 +115,34 @@ tls_deadline(const struct tls_stream *stream)
 	    (gint64)stream->timeout * G_USEC_PER_SEC;
 }
 
+/* One try at reading: bytes read, 0 for "would block", -1 on failure. */
+static ssize_t
+tls_plain_read_once(struct tls_stream *stream, void *buf, size_t count)
+{
+	ssize_t r = recv(stream->fd, buf, count, MSG_DONTWAIT);
+
+	if (r > 0)
+		return r;
+	if (r == 0) {
+		tls_set_error(stream, TLS_CLOSED);
+		return -1;
+	}
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+		return 0;
+	tls_set_error(stream, "%s", g_strerror(errno));
+	return -1;
+}
+
 static ssize_t
 tls_plain_read(struct tls_stream *stream, void *buf, size_t count)
 {
 	gint64 deadline = tls_deadline(stream);
 
 	for (;;) {
-		ssize_t r = recv(stream->fd, buf, count, MSG_DONTWAIT);
+		ssize_t r = tls_plain_read_once(stream, buf, count);
 
-		if (r > 0)
+		if (r != 0)
 			return r;
-		if (r == 0) {
-			tls_set_error(stream, TLS_CLOSED);
-			return -1;
-		}
-		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-			tls_set_error(stream, "%s", g_strerror(errno));
-			return -1;
-		}
 		if (!tls_wait(stream, POLLIN, deadline))
 			return -1;
 	}
@@ -174,6 +184,30 @@ tls_wait_session(struct tls_stream *stream, gint64 deadline)
 	return tls_wait(stream, events, deadline);
 }
 
+/* One record, or one try: bytes read, 0 when GnuTLS would block (also
+ * after a record it handled itself), -1 on failure. */
+static ssize_t
+tls_session_read_once(struct tls_stream *stream, void *buf, size_t count)
+{
+	ssize_t r = gnutls_record_recv(stream->session, buf, count);
+	int saved = errno;
+
+	if (r > 0)
+		return r;
+	if (r == 0 || r == GNUTLS_E_PREMATURE_TERMINATION) {
+		tls_set_error(stream, TLS_CLOSED);
+		return -1;
+	}
+	if (r == GNUTLS_E_PULL_ERROR) {
+		tls_set_lost(stream, saved, (int)r);
+		return -1;
+	}
+	if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED)
+		return 0;
+	tls_set_error(stream, "TLS: %s", gnutls_strerror((int)r));
+	return -1;
+}
+
 static ssize_t
 tls_low_read(mailstream_low *low, void *buf, size_t count)
 {
@@ -186,24 +220,10 @@ tls_low_read(mailstream_low *low, void *buf, size_t count)
 		return tls_plain_read(stream, buf, count);
 	deadline = tls_deadline(stream);
 	for (;;) {
-		ssize_t r = gnutls_record_recv(stream->session, buf, count);
-		int saved = errno;
+		ssize_t r = tls_session_read_once(stream, buf, count);
 
-		if (r > 0)
+		if (r != 0)
 			return r;
-		if (r == 0 || r == GNUTLS_E_PREMATURE_TERMINATION) {
-			tls_set_error(stream, TLS_CLOSED);
-			return -1;
-		}
-		if (r == GNUTLS_E_PULL_ERROR) {
-			tls_set_lost(stream, saved, (int)r);
-			return -1;
-		}
-		if (r != GNUTLS_E_AGAIN && r != GNUTLS_E_INTERRUPTED) {
-			tls_set_error(stream, "TLS: %s",
-			    gnutls_strerror((int)r));
-			return -1;
-		}
 		if (!tls_wait_session(stream, deadline))
 			return -1;
 	}
@@ -530,6 +550,24 @@ tls_stream_pending(mailstream_low *low)
 	return stream != NULL && stream->session != NULL &&
 	    (gnutls_record_check_pending(stream->session) > 0 ||
 	    stream->received_end > stream->received_start);
+}
+
+ssize_t
+tls_stream_read_now(mailstream_low *low, void *buf, size_t count)
+{
+	struct tls_stream *stream = tls_stream_data(low);
+	ssize_t r;
+
+	if (stream == NULL || stream->cancelled || stream->fd < 0)
+		return -1;
+	if (stream->session == NULL)
+		return tls_plain_read_once(stream, buf, count);
+	/* Each try that ends without data has used up a record or the
+	 * socket's bytes: this ends once nothing is held. */
+	while ((r = tls_session_read_once(stream, buf, count)) == 0)
+		if (!tls_stream_pending(low))
+			return 0;
+	return r;
 }
 
 const char *

@@ -49,6 +49,13 @@ mailstream_low *tls_stream_open_plain(int fd, unsigned timeout);
  * them. */
 bool tls_stream_pending(mailstream_low *low);
 
+/* Reads what has arrived, without waiting: the bytes read into buf (> 0),
+ * 0 when nothing is there yet (also after a record GnuTLS handled itself,
+ * such as a session ticket), -1 when the stream failed or the server
+ * closed it (tls_stream_last_error says which). For a caller woken by the
+ * fd that must not block on a server that sent no application data. */
+ssize_t tls_stream_read_now(mailstream_low *low, void *buf, size_t count);
+
 /* Why the last read or write failed ("timed out after 60 s", "connection
  * closed by the server", a system or GnuTLS error), or NULL. Borrowed until
  * the next operation on the stream. */

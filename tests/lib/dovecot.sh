@@ -28,6 +28,8 @@
 #   DOVECOT_CA (certificate for localhost / 127.0.0.1, usable as ca_file)
 #   DOVECOT_WRONG_IMAPS_PORT (IMAPS of a second instance over the same mail,
 #   presenting DOVECOT_WRONG_CA, a certificate for wrong.example)
+# Read at start: DOVECOT_IDLE_NOTIFY, Dovecot's imap_idle_notify_interval
+#   ("1 secs": a keepalive a second to every idling client).
 
 # Functions declare their variables local (dash and bash both have it):
 # this file is sourced into tests whose own names must not change.
@@ -95,6 +97,10 @@ dovecot_write_conf()
 		echo "mail_gid = $dovecot_gid"
 		echo "mail_location = maildir:$DOVECOT_DIR/mail/Maildir"
 		echo "mailbox_idle_check_interval = 1 secs"
+		# "* OK Still here" while idling: every two minutes by
+		# default, more often for the keepalive test.
+		[ -n "${DOVECOT_IDLE_NOTIFY:-}" ] &&
+			echo "imap_idle_notify_interval = $DOVECOT_IDLE_NOTIFY"
 		# Refused logins answer at once: tests try wrong passwords.
 		# (The next login from 127.0.0.1 still waits Dovecot's auth
 		# penalty, a few seconds per failure.)

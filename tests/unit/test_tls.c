@@ -131,6 +131,7 @@ test_held_records_are_pending(void)
 	g_autoptr(GError) error = NULL;
 	mailstream_low *low = NULL;
 	GThread *thread;
+	char buf[64];
 	int pair[2];
 
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, pair) != 0) {
@@ -167,6 +168,10 @@ test_held_records_are_pending(void)
 		second = read_chunk(low);
 		is_str(second, EXISTS, "and reading gives it at once");
 		ok(!tls_stream_pending(low), "then nothing is pending");
+		/* A blocking read never returns 0: data, or -1 at the
+		 * timeout. */
+		is_int((int)tls_stream_read_now(low, buf, sizeof(buf)), 0,
+		    "read_now with nothing there: 0, without waiting");
 	}
 	g_mutex_lock(&server.lock);
 	server.finish = true;
@@ -174,6 +179,10 @@ test_held_records_are_pending(void)
 	g_mutex_unlock(&server.lock);
 	g_thread_join(thread);
 	if (low != NULL) {
+		is_int((int)tls_stream_read_now(low, buf, sizeof(buf)), -1,
+		    "read_now after the server's close_notify: -1");
+		is_str(tls_stream_last_error(low),
+		    "connection closed by the server", "... saying so");
 		mailstream_low_close(low);	/* closes pair[0] too */
 		mailstream_low_free(low);
 	} else {
@@ -190,7 +199,9 @@ test_plain_stream(void)
 {
 	int pair[2];
 	mailstream_low *low;
-	g_autofree char *got = NULL;
+	g_autofree char *got = NULL, *arrived = NULL;
+	char buf[64];
+	ssize_t n;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, pair) != 0) {
 		ok(0, "socketpair");
@@ -203,6 +214,16 @@ test_plain_stream(void)
 	got = read_chunk(low);
 	is_str(got, EXISTS, "a plain stream reads what was written");
 	ok(!tls_stream_pending(low), "and holds nothing back");
+	is_int((int)tls_stream_read_now(low, buf, sizeof(buf)), 0,
+	    "plain read_now with nothing there: 0, without waiting");
+	if (write(pair[1], KEEPALIVE, strlen(KEEPALIVE)) < 0)
+		diag("write: %s", g_strerror(errno));
+	n = tls_stream_read_now(low, buf, sizeof(buf));
+	arrived = n > 0 ? g_strndup(buf, (gsize)n) : g_strdup("(none)");
+	is_str(arrived, KEEPALIVE, "plain read_now gives what has arrived");
+	shutdown(pair[1], SHUT_WR);
+	is_int((int)tls_stream_read_now(low, buf, sizeof(buf)), -1,
+	    "plain read_now once the peer has closed: -1");
 	mailstream_low_free(low);	/* leaves pair[0] open */
 	close(pair[0]);
 	close(pair[1]);
