@@ -87,13 +87,9 @@ $(BUILD)/tests/%.o: tests/helpers/%.c
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
 
-# The benchmark's GMime floor links GMime and GLib, nothing of ours.
+# The benchmark's GMime floor links GMime, GLib and SQLite, nothing of ours.
 $(BUILD)/tests/bench_gmime: $(BUILD)/tests/bench_gmime.o
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(shell pkg-config --libs gmime-3.0)
-
-# The benchmark's storing floor links SQLite only.
-$(BUILD)/tests/bench_rawstore: $(BUILD)/tests/bench_rawstore.o
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(shell pkg-config --libs sqlite3)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(shell pkg-config --libs gmime-3.0 sqlite3)
 
 $(BUILD)/tests/test_mustache: TEST_LIBS = $(shell pkg-config --libs json-glib-1.0 2>/dev/null)
 $(BUILD)/tests/test_mustache.o: ALL_CFLAGS += $(shell pkg-config --cflags json-glib-1.0 2>/dev/null)

@@ -34,8 +34,7 @@ bench_die()
 	exit 1
 }
 
-for f in "$lb" "$helpers/bench_corpus" "$helpers/bench_gmime" \
-    "$helpers/bench_rawstore"; do
+for f in "$lb" "$helpers/bench_corpus" "$helpers/bench_gmime"; do
 	[ -x "$f" ] || bench_die "$f missing: run 'make bench'"
 done
 # isync, bogofilter, Dovecot, GNU time, sqlite3: installed when missing
@@ -416,6 +415,10 @@ while [ "$i" -le "$runs" ]; do
 	best "bench_gmime --mbox" 1 : "$helpers/bench_gmime" --mbox \
 	    "$sync_mbox"
 	track gm_mbox
+	# Not a classifier: parse and keep the text, for the sync floor.
+	best "bench_gmime --store --mbox" 1 : "$helpers/bench_gmime" \
+	    --store "$work/text.db" --mbox "$sync_mbox"
+	track gm_store
 	if [ -n "$bogo" ]; then
 		# Its exit status is the last verdict (0 spam, 1 ham, 2 unsure).
 		best "bogofilter -M (mbox)" 1 : \
@@ -433,10 +436,6 @@ while [ "$i" -le "$runs" ]; do
 	best "bench_gmime FILE..." 1 : \
 	    sh -c "$in_dir" "$sync_dir" "$helpers/bench_gmime"
 	track gm_files
-	# Not a classifier: the floor of keeping the raw bytes (sync floor).
-	best "bench_rawstore FILE..." 1 : \
-	    sh -c "$in_dir" "$sync_dir" "$helpers/bench_rawstore" "$work/raw.db"
-	track raw
 	if [ -n "$bogo" ]; then
 		best "bogofilter -B FILE..." 1 : \
 		    sh -c 'cd "$0" && bogofilter "$@" ./*; [ $? -le 2 ]' \
@@ -448,10 +447,7 @@ while [ "$i" -le "$runs" ]; do
 	i=$((i + 1))
 done
 run_no=
-rm -f "$work/raw.db" "$work/raw.db-wal" "$work/raw.db-shm"
-[ "$t_raw_status" -eq 0 ] &&
-	echo "  bench_rawstore: the raw bytes into SQLite, fastest" \
-	    "$t_raw_wall s, CPU $t_raw_cpu s"
+rm -f "$work/text.db" "$work/text.db-wal" "$work/text.db-shm"
 echo "  verdicts: $(cut -f2 "$(out "liaisonbot classify --mbox").out" |
     sort | uniq -c | awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 }')"
 lb_mbox=$t_lb_mbox_wall lb_mbox_cpu=$t_lb_mbox_cpu
@@ -517,10 +513,10 @@ classify_rows files "$lb_files_status" "$lb_files" "$lb_files_cpu" \
 # perfectly over every CPU, and never less than the fetch alone. A client
 # that also classifies and stores can only take longer; where this floor
 # is above mbsync's fastest run, no GMime-based sync can meet <= 1.0x on
-# this machine. Then the same with the bare parse and the least that
-# keeping each message's raw bytes in SQLite costs (bench_rawstore: one
-# transaction, no index, no checkpoint): the floor of a sync that parses
-# and stores, before any classification. And the same floor with
+# this machine. Then the same with the bare parse keeping each message's
+# text in SQLite (bench_gmime --store: one transaction, no index, no
+# other field, no checkpoint): the floor of a sync that parses and keeps
+# what the store must, before any classification. And the same floor with
 # liaisonbot's own classification in place of the bare parse (still
 # nothing stored): what its classifier alone leaves of the target.
 ncpu=$(nproc)
@@ -544,10 +540,10 @@ if [ -n "${probe_machine:-}" ]; then
 	[ "$t_gm_mbox_status" -eq 0 ] &&
 		sync_floor "fetch + bare GMime" \
 		    "by any GMime-based client" "$gm_mbox_cpu"
-	[ "$t_gm_mbox_status" -eq 0 ] && [ "$t_raw_status" -eq 0 ] &&
-		sync_floor "fetch+GMime+raw store" \
-		    "by a GMime-based client that keeps the raw message" \
-		    "$(calc "$gm_mbox_cpu + $t_raw_cpu")"
+	[ "$t_gm_store_status" -eq 0 ] &&
+		sync_floor "fetch+GMime+text store" \
+		    "by a GMime-based client that stores the text" \
+		    "$t_gm_store_cpu"
 	[ "$lb_mbox_status" -eq 0 ] &&
 		sync_floor "fetch + lb classify" \
 		    "with liaisonbot's classification, before storing" \
