@@ -91,6 +91,12 @@ bench_parse_stream(GMimeStream *stream, bool mbox,
 	return ok;
 }
 
+static void
+bench_store_error(const char *path, sqlite3 *db)
+{
+	fprintf(stderr, "bench_gmime: %s: %s\n", path, sqlite3_errmsg(db));
+}
+
 static sqlite3 *
 bench_store_open(const char *path, sqlite3_stmt **insert)
 {
@@ -116,7 +122,7 @@ bench_store_open(const char *path, sqlite3_stmt **insert)
 		goto fail;
 	return db;
 fail:
-	fprintf(stderr, "bench_gmime: %s: %s\n", path, sqlite3_errmsg(db));
+	bench_store_error(path, db);
 	sqlite3_close(db);
 	return NULL;
 }
@@ -171,16 +177,14 @@ main(int argc, char **argv)
 		ok = bench_parse_stream(stream, mbox, &totals);
 		g_object_unref(stream);		/* closes fd */
 		if (!ok) {
-			fprintf(stderr, "bench_gmime: %s: %s\n", store,
-			    sqlite3_errmsg(db));
+			bench_store_error(store, db);
 			return 1;
 		}
 	}
 	if (db != NULL) {
 		sqlite3_finalize(totals.insert);
 		if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-			fprintf(stderr, "bench_gmime: %s: %s\n", store,
-			    sqlite3_errmsg(db));
+			bench_store_error(store, db);
 			return 1;
 		}
 		sqlite3_close(db);
