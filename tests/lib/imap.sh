@@ -40,6 +40,8 @@
 #       thousands of messages a second, and a sqlite3 per count takes
 #       milliseconds to start
 #   imap_fast_count            messages stored, through that reader
+#   imap_held_query_into VAR PID SQL  SQL's one-line answer through it
+#       while PID is held stopped (PID steps on where it holds a lock)
 #   imap_poll MS PID COUNT     poll until COUNT messages are stored
 #       (status 0), or PID ended or MS milliseconds passed (status 1)
 #   imap_step MS PID COUNT     the same, but PID runs in steps of about a
@@ -221,6 +223,27 @@ imap_fast_count()
 	local n
 	imap_fast_count_into n
 	echo "$n"
+}
+
+# imap_held_query_into VAR PID SQL: SQL's one-line answer, through the
+# reader, while PID is held stopped. PID may have been stopped holding a
+# lock of the WAL's index the reader needs (a checkpoint's, say): SQLite
+# then answers "locking protocol" after some 10 s of retries, and only PID
+# can let go. So PID runs one step (about a millisecond) and the question
+# is asked again, five times at most; status 1 if every answer was refused.
+imap_held_query_into()
+{
+	local tries
+	for tries in 1 2 3 4 5; do
+		echo "$3" >&"${imap_reader[1]}"
+		read -r "$1" <&"${imap_reader[0]}"
+		case ${!1} in "Runtime error"* | "Error"*) ;; *) return 0 ;; esac
+		diag "reader refused (${!1}): one step of $2, then again"
+		kill -CONT "$2" 2>/dev/null
+		read -r -t 0.001 -u "$imap_nap" _
+		kill -STOP "$2" 2>/dev/null
+	done
+	return 1
 }
 
 # imap_poll_loop MS PID STEP COMMAND...: poll until COMMAND succeeds; PID
