@@ -66,7 +66,7 @@ imap_wait 60 imap_at_least "$db2" $((big * 3 / 20))
 # cannot finish the folder between the count and the kill.
 kill -STOP "$d2"
 dovecot_kill
-n1=$(imap_count "$db2")
+n1=$(imap_held_count "$db2" "$d2")
 kill -CONT "$d2"
 dovecot_restart
 imap_wait 60 imap_at_least "$db2" $((n1 + big * 3 / 20))
@@ -98,7 +98,7 @@ imap_wait 60 imap_at_least "$db3" $((big / 20))
 # it finish the folder before the freeze takes hold.
 kill -STOP "$d3"
 dovecot_freeze
-n=$(imap_count "$db3")
+n=$(imap_held_count "$db3" "$d3")
 kill -CONT "$d3"
 imap_wait 30 imap_log_has d3 "(timed out|timeout).*retrying in"
 imap_ok_log $? "server silent during a sync: read timeout, reconnect" d3

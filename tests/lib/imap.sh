@@ -42,6 +42,7 @@
 #   imap_fast_count            messages stored, through that reader
 #   imap_held_query_into VAR PID SQL  SQL's one-line answer through it
 #       while PID is held stopped (PID steps on where it holds a lock)
+#   imap_held_count DB PID     imap_count DB, the same way (no reader)
 #   imap_poll MS PID COUNT     poll until COUNT messages are stored
 #       (status 0), or PID ended or MS milliseconds passed (status 1)
 #   imap_step MS PID COUNT     the same, but PID runs in steps of about a
@@ -241,6 +242,21 @@ imap_held_query_into()
 		diag "reader refused (${!1}): one step of $2, then again"
 		kill -CONT "$2" 2>/dev/null
 		read -r -t 0.001 -u "$imap_nap" _
+		kill -STOP "$2" 2>/dev/null
+	done
+	return 1
+}
+
+# imap_held_count DB PID: messages in DB while PID is held stopped, with
+# the same steps as imap_held_query_into where the read is refused.
+imap_held_count()
+{
+	local n tries
+	for tries in 1 2 3 4 5; do
+		n=$(imap_count "$1")
+		case $n in '' | *[!0-9]*) ;; *) echo "$n"; return 0 ;; esac
+		kill -CONT "$2" 2>/dev/null
+		sleep 0.001
 		kill -STOP "$2" 2>/dev/null
 	done
 	return 1
